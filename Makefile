@@ -1,0 +1,49 @@
+# Two commands do everything: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+INSTALLED := $(VENV)/.installed
+MODEL := models/current.tar.gz
+TRAINING_FILES := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
+EMULATOR := tests/e2e/node_modules/.package-lock.json
+
+.PHONY: run test setup train validate lock clean
+
+run: $(INSTALLED) $(MODEL)
+	$(PYTHON) -m bot.launcher
+
+test: $(INSTALLED) $(MODEL) $(EMULATOR)
+	$(PYTHON) -m pytest
+
+setup: $(INSTALLED)
+
+train: $(MODEL)
+
+validate: $(INSTALLED)
+	$(BIN)/rasa data validate --fail-on-warnings
+
+$(INSTALLED): requirements.lock pyproject.toml scripts/make-venv
+	./scripts/make-venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check --quiet --requirement requirements.lock
+	$(BIN)/pip check
+	touch $@
+
+# Trains only when the training data, config or domain changed (content in data/content is read at
+# run time and needs no training). Rasa may keep the old model if its fingerprint still matches.
+$(MODEL): $(INSTALLED) $(TRAINING_FILES)
+	$(BIN)/rasa train --fixed-model-name current --out models
+	touch $@
+
+# The Telegram Bot API emulator used by the end-to-end tests.
+$(EMULATOR): tests/e2e/package.json tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund
+	touch $@
+
+# Re-pins every Python dependency after pyproject.toml changes.
+lock: $(INSTALLED)
+	$(BIN)/pip install --quiet --editable '.[test]'
+	$(BIN)/pip freeze --exclude-editable | grep -v '^online-safety-bot' > requirements.lock
+
+clean:
+	rm -rf $(VENV) models .rasa tests/e2e/node_modules results

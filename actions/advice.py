@@ -1,0 +1,79 @@
+"""Advice: audience-fit advice and signposts for every topic, with the escalation decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.names import ActionName, Response, Slot
+from bot.safeguarding.assessment import Assessment, assess, signals_from_names
+from bot.safeguarding.audience import audience_for, infer_role
+from bot.safeguarding.content import ContentLibrary, load_library
+from bot.safeguarding.replies import compose_advice
+from bot.settings import load_settings
+
+
+@dataclass
+class AdvicePlan:
+    """What the bot says and remembers after a disclosure or question."""
+
+    assessment: Assessment
+    messages: list[str]
+    slots: dict[str, Any] = field(default_factory=dict)
+    ask_role: bool = False
+
+
+def plan_advice(
+    library: ContentLibrary,
+    intent: str | None,
+    text: str,
+    role: str | None,
+    age_band: str | None,
+    earlier_signals: list[str] | None,
+) -> AdvicePlan:
+    """Assess the message in context, choose the audience, and compose the reply.
+
+    When the user has not said who they are, the way they speak may tell us ("my son..."); if not,
+    they get the young-person advice and are asked who they are afterwards, never before.
+    """
+    inferred_role = infer_role(text) if role is None else None
+    assessment = assess(intent, text, age_band, signals_from_names(earlier_signals))
+    audience = audience_for(role or (inferred_role.value if inferred_role else None), age_band)
+    plan = AdvicePlan(
+        assessment=assessment,
+        messages=compose_advice(library, assessment, audience, text),
+        ask_role=role is None and inferred_role is None,
+    )
+    plan.slots[Slot.RISK_SIGNALS] = assessment.signal_names
+    plan.slots[Slot.ESCALATION_REASONS] = [reason.value for reason in assessment.decision.reasons]
+    if inferred_role is not None:
+        plan.slots[Slot.ROLE] = inferred_role.value
+    return plan
+
+
+class ActionGiveAdvice(Action):
+    """Gives advice for the topic of the latest message, in words fit for the user."""
+
+    def name(self) -> str:
+        return ActionName.GIVE_ADVICE
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        plan = plan_advice(
+            library=load_library(load_settings().content_dir),
+            intent=tracker.latest_message.get("intent", {}).get("name"),
+            text=tracker.latest_message.get("text") or "",
+            role=tracker.get_slot(Slot.ROLE),
+            age_band=tracker.get_slot(Slot.AGE_BAND),
+            earlier_signals=tracker.get_slot(Slot.RISK_SIGNALS),
+        )
+        for message in plan.messages:
+            dispatcher.utter_message(text=message)
+        if plan.ask_role:
+            dispatcher.utter_message(response=Response.ASK_ROLE_AFTER_ADVICE)
+        return [SlotSet(name, value) for name, value in plan.slots.items()]

@@ -1,0 +1,50 @@
+"""Names shared between domain.yml, the actions and the tests: written once here."""
+
+from typing import Final
+
+
+class Slot:
+    """Slot names in domain.yml."""
+
+    ROLE: Final = "role"
+    AGE_BAND: Final = "age_band"
+    RISK_SIGNALS: Final = "risk_signals"
+    ESCALATION_REASONS: Final = "escalation_reasons"
+
+
+class Entity:
+    """Entity names in the NLU data."""
+
+    AGE: Final = "age"
+    USER_ROLE: Final = "user_role"
+    AGE_BAND: Final = "age_band"
+    PLATFORM: Final = "platform"
+
+
+class Intent:
+    """Intent names the actions branch on."""
+
+    START: Final = "start"
+    GREET: Final = "greet"
+    INFORM_ROLE: Final = "inform_role"
+    INFORM_AGE: Final = "inform_age"
+
+
+class Response:
+    """Response names in domain.yml."""
+
+    PRIVACY_NOTICE: Final = "utter_privacy_notice"
+    ASK_ROLE: Final = "utter_ask_role"
+    ASK_ROLE_AFTER_ADVICE: Final = "utter_ask_role_after_advice"
+    ASK_AGE_BAND: Final = "utter_ask_age_band"
+    ASK_WHAT_HAPPENED: Final = "utter_ask_what_happened"
+    WELCOME_BACK: Final = "utter_welcome_back"
+    ADULT_USER: Final = "utter_adult_user"
+
+
+class ActionName:
+    """Custom action names in domain.yml."""
+
+    WELCOME: Final = "action_welcome"
+    SET_PROFILE: Final = "action_set_profile"
+    GIVE_ADVICE: Final = "action_give_advice"

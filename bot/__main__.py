@@ -1,0 +1,61 @@
+"""Runs the front ends in one process: the local web chat always, Telegram when a token is set.
+
+Like python-telegram-bot's starlettebot example, the web server and the Telegram Application share
+one event loop, and both use the same Rasa client and content library.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import uvicorn
+
+from bot.app import build_application
+from bot.logging_setup import configure_logging
+from bot.services import Services, open_services
+from bot.settings import Settings, load_settings
+from bot.webchat import create_web_app
+
+logger = logging.getLogger("bot")
+
+
+async def _serve_web(settings: Settings, services: Services) -> None:
+    config = uvicorn.Config(
+        create_web_app(services), host=settings.web_host, port=settings.web_port, log_level="warning",
+        access_log=False, ws="none",  # no websockets: Rasa pins a websockets too old for uvicorn's
+    )
+    await uvicorn.Server(config).serve()
+
+
+async def serve(settings: Settings) -> None:
+    """Serve until interrupted."""
+    async with open_services(settings) as services:
+        logger.info("Web chat on http://%s:%s/", settings.web_host, settings.web_port)
+        if not settings.telegram_bot_token:
+            logger.info("TELEGRAM_BOT_TOKEN is not set: Telegram is off")
+            await _serve_web(settings, services)
+            return
+        application = build_application(settings, services)
+        async with application:
+            await application.start()
+            await application.updater.start_polling(allowed_updates=["message", "callback_query"])
+            logger.info("Telegram bot polling %s", settings.telegram_api_base_url)
+            try:
+                await _serve_web(settings, services)
+            finally:
+                await application.updater.stop()
+                await application.stop()
+
+
+def main() -> None:
+    """Entry point for `python -m bot`."""
+    configure_logging()
+    try:
+        asyncio.run(serve(load_settings()))
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+"""Wires the Telegram Application: handlers, Bot API address, shared services."""
+
+from __future__ import annotations
+
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import telegram_handlers as handlers
+from bot.services import Services
+from bot.settings import Settings
+
+
+def build_application(settings: Settings, services: Services) -> Application:
+    """A long-polling Application that talks to the configured Bot API server."""
+    if not settings.telegram_bot_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    application = (
+        Application.builder()
+        .token(settings.telegram_bot_token)
+        .base_url(f"{settings.telegram_api_base_url}/bot")
+        .base_file_url(f"{settings.telegram_api_base_url}/file/bot")
+        .build()
+    )
+    application.bot_data[handlers.SERVICES_KEY] = services
+    application.add_handler(CommandHandler("start", handlers.start))
+    application.add_handler(MessageHandler(filters.TEXT, handlers.text_message))
+    application.add_handler(CallbackQueryHandler(handlers.button_pressed))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, handlers.media_message))
+    application.add_error_handler(handlers.on_error)
+    return application

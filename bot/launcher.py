@@ -1,0 +1,150 @@
+"""`make run`: starts the action server, the Rasa server and the front ends, and watches them.
+
+A process that dies is reported and the others are stopped (a half-running safeguarding bot is worse
+than a stopped one, because a user could be left without replies). Ctrl-C stops everything cleanly.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+import httpx
+import yaml
+
+from bot.settings import REPO_ROOT, Settings, SettingsError, load_settings
+
+STOP_GRACE_SECONDS = 15
+POLL_SECONDS = 0.5
+CHILD_ENVIRONMENT = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "PYTHONUNBUFFERED": "1",
+}
+
+
+@dataclass
+class Service:
+    """A child process and the URL that answers once it is ready."""
+
+    name: str
+    command: list[str]
+    ready_url: str
+    process: subprocess.Popen[bytes] | None = None
+    ready: bool = False
+
+
+def endpoints_file(settings: Settings, directory: Path) -> Path:
+    """endpoints.yml with the action server URL on the configured port."""
+    endpoints = yaml.safe_load((REPO_ROOT / "endpoints.yml").read_text(encoding="utf-8")) or {}
+    endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{settings.action_server_port}/webhook"}
+    path = directory / "endpoints.yml"
+    path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
+    return path
+
+
+def services_for(settings: Settings, endpoints: Path) -> list[Service]:
+    """The three processes of a running bot, in start order."""
+    python = sys.executable
+    return [
+        Service(
+            "action server",
+            [python, "-m", "rasa", "run", "actions", "--actions", "actions", "--port", str(settings.action_server_port)],
+            f"http://127.0.0.1:{settings.action_server_port}/health",
+        ),
+        Service(
+            "Rasa server",
+            [python, "-m", "rasa", "run", "--model", str(settings.model_path), "--credentials",
+             str(REPO_ROOT / "credentials.yml"), "--endpoints", str(endpoints), "--interface", "127.0.0.1",
+             "--port", str(settings.rasa_port)],
+            f"http://127.0.0.1:{settings.rasa_port}/",
+        ),
+        Service("front end", [python, "-m", "bot"], f"http://{settings.web_host}:{settings.web_port}/healthz"),
+    ]
+
+
+def _is_ready(client: httpx.Client, url: str) -> bool:
+    try:
+        return client.get(url).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def stop_all(services: list[Service]) -> None:
+    """Ask every process to stop, then kill any still running after the grace period."""
+    running = [s.process for s in services if s.process is not None and s.process.poll() is None]
+    for process in running:
+        process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for process in running:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def supervise(settings: Settings) -> int:
+    """Start everything, report readiness, and return an exit code when something stops."""
+    if not settings.model_path.exists():
+        print(f"No trained model at {settings.model_path}. `make run` trains one first.", file=sys.stderr)
+        return 2
+    stopping = False
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    environment = {**os.environ, **CHILD_ENVIRONMENT}
+    with tempfile.TemporaryDirectory(prefix="online-safety-bot-") as scratch:
+        services = services_for(settings, endpoints_file(settings, Path(scratch)))
+        for service in services:
+            service.process = subprocess.Popen(service.command, cwd=REPO_ROOT, env=environment, start_new_session=True)
+        print(f"Starting: action server :{settings.action_server_port}, Rasa server :{settings.rasa_port}, "
+              f"web chat http://{settings.web_host}:{settings.web_port}/"
+              + (" and the Telegram bot" if settings.telegram_bot_token else " (Telegram off: TELEGRAM_BOT_TOKEN not set)"),
+              flush=True)
+        exit_code = 0
+        with httpx.Client(timeout=2) as client:
+            while not stopping:
+                dead = [s for s in services if s.process is not None and s.process.poll() is not None]
+                if dead:
+                    for service in dead:
+                        print(f"{service.name} stopped unexpectedly (exit code {service.process.returncode}); "
+                              "stopping the others.", file=sys.stderr, flush=True)
+                    exit_code = 1
+                    break
+                for service in services:
+                    if not service.ready and _is_ready(client, service.ready_url):
+                        service.ready = True
+                        print(f"{service.name} is ready", flush=True)
+                        if all(s.ready for s in services):
+                            print(f"Ready. Open http://{settings.web_host}:{settings.web_port}/ to chat. "
+                                  "Ctrl-C stops everything.", flush=True)
+                time.sleep(POLL_SECONDS)
+        print("Stopping...", flush=True)
+        stop_all(services)
+    return exit_code
+
+
+def main() -> None:
+    """Entry point for `python -m bot.launcher`."""
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        sys.exit(f"Configuration error: {error}")
+    sys.exit(supervise(settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Turning an assessment into the chat messages a user reads."""
+
+from __future__ import annotations
+
+from bot.safeguarding.assessment import Assessment
+from bot.safeguarding.audience import Audience
+from bot.safeguarding.content import ESCALATION_TOPIC, ContentItem, ContentLibrary
+from bot.safeguarding.topics import EMERGENCY_FIRST_TOPICS
+
+MAX_MESSAGE_CHARS = 600  # long advice is split so each message stays short enough to read on a phone
+MAX_SIGNPOSTS = 4
+SIGNPOSTS_HEADING = "Who can help:"
+
+
+def pack_messages(paragraphs: list[str], limit: int = MAX_MESSAGE_CHARS) -> list[str]:
+    """Group paragraphs, in order, into as few messages as fit within the limit."""
+    messages: list[str] = []
+    for paragraph in paragraphs:
+        if messages and len(messages[-1]) + 2 + len(paragraph) <= limit:
+            messages[-1] = f"{messages[-1]}\n\n{paragraph}"
+        else:
+            messages.append(paragraph)
+    return messages
+
+
+def advice_items(library: ContentLibrary, assessment: Assessment, audience: Audience, text: str) -> tuple[
+    list[ContentItem], list[str]
+]:
+    """The advice items in the order they are said, and the signpost ids to list under them.
+
+    Self-harm and immediate-danger content starts with 999 and Childline itself, so it always goes
+    first; for other escalated topics the escalation advice leads. Harmful-content kinds named in
+    the user's words (extremist, hate...) add their specific route before the general advice.
+    """
+    topic_content = library.for_topic(assessment.topic.value, audience)
+    items: list[ContentItem] = []
+    signposts: list[str] = []
+    if assessment.decision.escalate and assessment.topic not in EMERGENCY_FIRST_TOPICS:
+        escalation = library.for_topic(ESCALATION_TOPIC, audience)
+        items.extend(escalation.advice)
+        signposts.extend(escalation.signposts)
+    for kind in library.topics[assessment.topic.value].kinds_mentioned(text):
+        items.extend(kind.advice)
+        signposts.extend(kind.signposts)
+    items.extend(topic_content.advice)
+    if assessment.topic in EMERGENCY_FIRST_TOPICS:
+        signposts[:0] = topic_content.signposts
+    else:
+        signposts.extend(topic_content.signposts)
+    return items, list(dict.fromkeys(signposts))[:MAX_SIGNPOSTS]
+
+
+def compose_advice(library: ContentLibrary, assessment: Assessment, audience: Audience, text: str) -> list[str]:
+    """The chat messages for an advice reply: the advice, then the services that can help."""
+    items, signpost_ids = advice_items(library, assessment, audience, text)
+    messages = pack_messages([item.text for item in items])
+    if signpost_ids:
+        messages.append("\n".join([SIGNPOSTS_HEADING, *library.signpost_lines(signpost_ids)]))
+    return messages

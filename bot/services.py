@@ -1,0 +1,37 @@
+"""The clients both front ends share: one Rasa client and the content library, per process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from bot.rasa_client import BotMessage, RasaClient, reply_to
+from bot.safeguarding.content import ContentLibrary, load_library
+from bot.settings import Settings
+
+
+@dataclass(frozen=True)
+class Services:
+    """What a front-end handler needs to answer a user."""
+
+    rasa: RasaClient
+    library: ContentLibrary
+
+    async def reply(self, sender_id: str, text: str) -> list[BotMessage]:
+        """The assistant's reply, with the emergency-route fallback when it cannot answer."""
+        return await reply_to(self.rasa, self.library, sender_id, text)
+
+    def system_message(self, key: str) -> BotMessage:
+        """A fixed message from data/content/system.yml."""
+        return BotMessage(text=self.library.system_text(key))
+
+
+@asynccontextmanager
+async def open_services(settings: Settings) -> AsyncIterator[Services]:
+    """Open the shared clients for the life of the process and close them on the way out."""
+    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    try:
+        yield Services(rasa=rasa, library=load_library(settings.content_dir))
+    finally:
+        await rasa.close()

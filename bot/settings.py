@@ -1,0 +1,74 @@
+"""Settings, read from environment variables in one place."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the service cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the processes need to know about their surroundings."""
+
+    telegram_bot_token: str | None
+    telegram_api_base_url: str
+    rasa_url: str
+    rasa_timeout_seconds: float
+    web_host: str
+    web_port: int
+    rasa_port: int
+    action_server_port: int
+    content_dir: Path
+    model_path: Path
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as error:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from error
+    if not 0 < value < 65536 and name.endswith("PORT"):
+        raise SettingsError(f"{name} must be a port number between 1 and 65535, not {value}")
+    return value
+
+
+def _float(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as error:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from error
+    if value <= 0:
+        raise SettingsError(f"{name} must be more than 0 seconds, not {value}")
+    return value
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from the environment (or the mapping given), with safe local defaults."""
+    env = os.environ if environ is None else environ
+    rasa_port = _int(env, "RASA_PORT", 5005)
+    return Settings(
+        telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
+        telegram_api_base_url=(env.get("TELEGRAM_API_BASE_URL", "").strip() or "https://api.telegram.org").rstrip("/"),
+        rasa_url=(env.get("RASA_URL", "").strip() or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
+        rasa_timeout_seconds=_float(env, "RASA_TIMEOUT_SECONDS", 10.0),
+        web_host=env.get("WEB_HOST", "").strip() or "127.0.0.1",
+        web_port=_int(env, "WEB_PORT", 8080),
+        rasa_port=rasa_port,
+        action_server_port=_int(env, "ACTION_SERVER_PORT", 5055),
+        content_dir=Path(env.get("CONTENT_DIR", "").strip() or REPO_ROOT / "data" / "content"),
+        model_path=Path(env.get("RASA_MODEL", "").strip() or REPO_ROOT / "models" / "current.tar.gz"),
+    )

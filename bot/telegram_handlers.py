@@ -1,0 +1,84 @@
+"""Telegram update handlers: relay the user's words to the assistant and send its reply."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.rasa_client import BotMessage, as_plain_text
+from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+SERVICES_KEY = "services"
+CALLBACK_DATA_LIMIT = 64  # bytes, set by the Bot API
+START_PAYLOAD = "/start"
+
+
+def sender_id(chat_id: int) -> str:
+    """The Rasa conversation id for a Telegram chat."""
+    return f"telegram-{chat_id}"
+
+
+def keyboard_for(message: BotMessage) -> InlineKeyboardMarkup | None:
+    """Rasa buttons as an inline keyboard, one button a row."""
+    rows = [
+        [InlineKeyboardButton(button.title, callback_data=button.payload)]
+        for button in message.buttons
+        if len(button.payload.encode()) <= CALLBACK_DATA_LIMIT
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.bot_data[SERVICES_KEY]
+
+
+async def _relay(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    for message in await _services(context).reply(sender_id(chat.id), text):
+        await context.bot.send_message(chat.id, message.text, reply_markup=keyboard_for(message))
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Opens the conversation with the privacy notice and the role question."""
+    await _relay(update, context, START_PAYLOAD)
+
+
+async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Passes what the user typed to the assistant as plain text."""
+    if update.effective_message and update.effective_message.text:
+        await _relay(update, context, as_plain_text(update.effective_message.text))
+
+
+async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Acknowledges an inline-keyboard press and sends its payload on as the user's choice."""
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer()
+    if query.data:
+        await _relay(update, context, query.data)
+
+
+async def media_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answers a photo, video, file, sticker, contact or location kindly, without downloading it."""
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_message(chat.id, _services(context).system_message("media_not_opened").text)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Logs a failed update without its content and tells the user how to get help now."""
+    logger.error("Handling a Telegram update failed: %s", type(context.error).__name__, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id, _services(context).system_message("service_unavailable").text
+            )
+        except Exception:  # the Bot API itself may be what failed; nothing more can be sent
+            logger.exception("Could not send the emergency-route reply")

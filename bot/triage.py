@@ -1,0 +1,77 @@
+"""Triage CLI: `python -m bot.triage` reads one message per line and prints one JSON object per line.
+
+Each object has `text`, `intent`, `confidence`, `topic`, `escalate`, `signals` (and `reasons`, the
+referral criteria behind `escalate`). It is the decision the live bot takes when the message opens a
+conversation: the same model, the same text handling and the same `assess` function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import sys
+from typing import Any, TextIO
+
+from bot.rasa_client import as_plain_text
+from bot.safeguarding.assessment import assess
+from bot.settings import load_settings
+
+QUIET_ENVIRONMENT = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+
+
+def triage_record(text: str, parse: dict[str, Any]) -> dict[str, Any]:
+    """The JSON record for one message, from Rasa's parse of it."""
+    intent = (parse.get("intent") or {}).get("name")
+    assessment = assess(intent, text)
+    return {
+        "text": text,
+        "intent": intent,
+        "confidence": round(float((parse.get("intent") or {}).get("confidence") or 0.0), 4),
+        "topic": assessment.topic.value,
+        "escalate": assessment.decision.escalate,
+        "signals": assessment.signal_names,
+        "reasons": [reason.value for reason in assessment.decision.reasons],
+    }
+
+
+async def triage_message(agent: Any, text: str) -> dict[str, Any]:
+    """The record for one message; a blank line gives a record with no intent."""
+    parse = await agent.parse_message(as_plain_text(text)) if text.strip() else {}
+    return triage_record(text, parse)
+
+
+def _load_agent(model_path: str) -> Any:
+    for name, value in QUIET_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+    with contextlib.redirect_stdout(sys.stderr):  # Rasa prints banners; stdout is for JSON only
+        from rasa.core.agent import Agent
+
+        return Agent.load(model_path)
+
+
+def run(model_path: str, source: TextIO, sink: TextIO) -> None:
+    """Load the model once, then triage every line of `source` into `sink`."""
+    agent = _load_agent(model_path)
+
+    async def _run() -> None:
+        for line in source:
+            record = await triage_message(agent, line.rstrip("\n"))
+            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+            sink.flush()
+
+    asyncio.run(_run())
+
+
+def main() -> None:
+    """Entry point for `python -m bot.triage`."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=str(load_settings().model_path), help="trained model (.tar.gz)")
+    args = parser.parse_args()
+    run(args.model, sys.stdin, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

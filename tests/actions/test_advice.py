@@ -1,0 +1,77 @@
+"""action_give_advice for every topic and audience: right words, right services, safety rules."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.advice import ActionGiveAdvice, plan_advice
+from actions.names import Response, Slot
+from bot.safeguarding.audience import Audience
+from bot.safeguarding.content import ContentLibrary
+from bot.safeguarding.replies import MAX_MESSAGE_CHARS, SIGNPOSTS_HEADING
+from bot.safeguarding.topics import INTENT_TOPICS, ADVICE_TOPICS
+from tests.conftest import TrackerFactory
+
+ADVICE_INTENTS = sorted(intent for intent, topic in INTENT_TOPICS.items() if topic in ADVICE_TOPICS)
+PROFILES = {
+    Audience.UNDER_13: {Slot.ROLE: "young_person", Slot.AGE_BAND: "under_13"},
+    Audience.AGE_13_15: {Slot.ROLE: "young_person", Slot.AGE_BAND: "age_13_15"},
+    Audience.AGE_16_17: {Slot.ROLE: "young_person", Slot.AGE_BAND: "age_16_17"},
+    Audience.PARENT: {Slot.ROLE: "parent"},
+    Audience.PROFESSIONAL: {Slot.ROLE: "professional"},
+}
+
+
+def _texts(dispatcher: CollectingDispatcher) -> list[str]:
+    return [message["text"] for message in dispatcher.messages if message.get("text")]
+
+
+@pytest.mark.parametrize("intent", ADVICE_INTENTS)
+@pytest.mark.parametrize("audience", list(PROFILES), ids=lambda a: a.value)
+async def test_advice_fits_the_audience_and_ends_with_services(
+    make_tracker: TrackerFactory, library: ContentLibrary, intent: str, audience: Audience
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionGiveAdvice().run(dispatcher, make_tracker("i need help", intent, PROFILES[audience]), {})
+    texts = _texts(dispatcher)
+    topic_advice = library.for_topic(INTENT_TOPICS[intent].value, audience).advice
+    assert topic_advice[0].text in "\n\n".join(texts)
+    assert texts[-1].startswith(SIGNPOSTS_HEADING)
+    assert all(len(text) <= MAX_MESSAGE_CHARS for text in texts)
+    assert not [m for m in dispatcher.messages if m.get("response") == Response.ASK_ROLE_AFTER_ADVICE]
+    assert any(isinstance(event, dict) and event.get("name") == Slot.ESCALATION_REASONS for event in events)
+
+
+async def test_unknown_user_gets_young_person_advice_then_the_role_question(
+    make_tracker: TrackerFactory, library: ContentLibrary
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionGiveAdvice().run(dispatcher, make_tracker("people keep posting about me", "bullying"), {})
+    assert library.for_topic("bullying", Audience.AGE_13_15).advice[0].text in _texts(dispatcher)[0]
+    assert dispatcher.messages[-1].get("response") == Response.ASK_ROLE_AFTER_ADVICE
+
+
+async def test_a_parent_is_recognised_from_their_words(make_tracker: TrackerFactory, library: ContentLibrary) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionGiveAdvice().run(
+        dispatcher, make_tracker("my son is getting horrible messages on xbox", "bullying"), {}
+    )
+    assert SlotSet(Slot.ROLE, "parent") in events
+    assert library.for_topic("bullying", Audience.PARENT).advice[0].text in _texts(dispatcher)[0]
+
+
+def test_escalated_conversation_leads_with_escalation_advice(library: ContentLibrary) -> None:
+    plan = plan_advice(library, "nude_image_sharing", "a 30 year old man wants me to send pics", "young_person",
+                       "age_13_15", None)
+    assert plan.assessment.decision.escalate
+    assert plan.slots[Slot.ESCALATION_REASONS] == ["adult_involved"]
+    assert plan.messages[0].startswith(library.for_topic("escalation", Audience.AGE_13_15).advice[0].text)
+
+
+def test_plain_bullying_is_not_escalated(library: ContentLibrary) -> None:
+    plan = plan_advice(library, "bullying", "people in my class leave me out of the group chat", "young_person",
+                       "age_13_15", None)
+    assert not plan.assessment.decision.escalate
+    assert plan.slots[Slot.ESCALATION_REASONS] == []

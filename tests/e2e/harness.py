@@ -1,0 +1,145 @@
+"""Test harness: the Bot API emulator and the whole bot stack, started once per test session."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+
+from bot.settings import REPO_ROOT
+
+E2E_DIR = Path(__file__).resolve().parent
+BOT_TOKEN = "123456789:e2e-test-token"
+STACK_START_SECONDS = 240
+REPLY_TIMEOUT_SECONDS = 30
+REPLY_SETTLE_SECONDS = 1.5
+_user_ids = itertools.count(1001)
+
+
+def free_port() -> int:
+    """A TCP port nothing on this machine is listening on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_ready(url: str, process: subprocess.Popen[bytes], deadline: float, log: Path) -> None:
+    """Poll `url` until it answers 200, failing early (with the log) if the process dies."""
+    with httpx.Client(timeout=2) as client:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"process exited ({process.returncode}) before {url} was ready:\n{log.read_text()[-4000:]}")
+            try:
+                if client.get(url).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} not ready in time:\n{log.read_text()[-4000:]}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if it does not stop within the launcher's own grace period."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=25)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclass
+class Stack:
+    """The running bot and emulator, with where to reach them."""
+
+    emulator_url: str
+    web_url: str
+    launcher_log: Path
+
+
+def start_emulator(port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
+    """node tests/e2e/emulator.js on the given port."""
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("node is not installed; .ci/run installs it")
+    return subprocess.Popen([node, str(E2E_DIR / "emulator.js"), str(port)], cwd=E2E_DIR, stdout=log, stderr=subprocess.STDOUT)
+
+
+def start_launcher(environment: dict[str, str], log: IO[bytes]) -> subprocess.Popen[bytes]:
+    """`python -m bot.launcher`, exactly what `make run` starts."""
+    return subprocess.Popen([sys.executable, "-m", "bot.launcher"], cwd=REPO_ROOT, env={**os.environ, **environment},
+                            stdout=log, stderr=subprocess.STDOUT)
+
+
+class TelegramUser:
+    """A person in a private chat with the bot, speaking through the emulator's client HTTP API."""
+
+    def __init__(self, emulator_url: str) -> None:
+        self.user_id = next(_user_ids)
+        self._http = httpx.Client(base_url=emulator_url, timeout=10)
+        self._person = {"id": self.user_id, "is_bot": False, "first_name": "Test", "username": f"user{self.user_id}"}
+        self._chat = {"id": self.user_id, "type": "private", "first_name": "Test"}
+
+    def _message(self, text: str, **extra: Any) -> dict[str, Any]:
+        return {"botToken": BOT_TOKEN, "from": self._person, "chat": self._chat, "date": int(time.time()), "text": text, **extra}
+
+    def command(self, command: str) -> None:
+        """Send a bot command such as /start."""
+        entities = [{"offset": 0, "length": len(command.split()[0]), "type": "bot_command"}]
+        self._http.post("/sendCommand", json=self._message(command, entities=entities)).raise_for_status()
+
+    def say(self, text: str) -> None:
+        """Type a message."""
+        self._http.post("/sendMessage", json=self._message(text)).raise_for_status()
+
+    def send_photo(self) -> None:
+        """Send a photo (only its file ids travel; the bot must never fetch the file)."""
+        photo = [{"file_id": "photo-file-id", "file_unique_id": "photo-unique", "width": 90, "height": 90}]
+        message = self._message("", photo=photo)
+        del message["text"]
+        self._http.post("/sendMessage", json=message).raise_for_status()
+
+    def press(self, payload: str) -> None:
+        """Press an inline-keyboard button."""
+        bot = {"id": 666, "is_bot": True, "first_name": "Online Safety Test Bot"}
+        message = {"message_id": 1, "date": int(time.time()), "chat": self._chat, "from": bot, "text": "buttons"}
+        body = {"botToken": BOT_TOKEN, "from": self._person, "message": message, "data": payload}
+        self._http.post("/sendCallback", json=body).raise_for_status()
+
+    def replies(self, at_least: int = 1) -> list[dict[str, Any]]:
+        """The bot's messages to this chat: waits for `at_least`, then until no more arrive for a moment."""
+        received: list[dict[str, Any]] = []
+        deadline = time.monotonic() + REPLY_TIMEOUT_SECONDS
+        last_arrival = time.monotonic()
+        while time.monotonic() < deadline:
+            response = self._http.post("/getUpdates", json={"token": BOT_TOKEN, "chatId": self.user_id})
+            response.raise_for_status()
+            batch = [update["message"] for update in response.json().get("result", [])]
+            if batch:
+                received.extend(batch)
+                last_arrival = time.monotonic()
+            elif len(received) >= at_least and time.monotonic() - last_arrival >= REPLY_SETTLE_SECONDS:
+                break
+            time.sleep(0.2)
+        return received
+
+    def close(self) -> None:
+        """Release the HTTP connection."""
+        self._http.close()
+
+
+def buttons_of(message: dict[str, Any]) -> list[tuple[str, str]]:
+    """(title, callback data) of a bot message's inline keyboard."""
+    markup = message.get("reply_markup") or {}
+    return [(button["text"], button["callback_data"]) for row in markup.get("inline_keyboard", []) for button in row]
