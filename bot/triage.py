@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import sys
 from typing import Any, TextIO
@@ -46,6 +47,12 @@ async def triage_message(agent: Any, text: str) -> dict[str, Any]:
 def _load_agent(model_path: str) -> Any:
     for name, value in QUIET_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
+    import structlog  # Rasa's structured logs would print each message's text to stdout at DEBUG
+
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+    )
     with contextlib.redirect_stdout(sys.stderr):  # Rasa prints banners; stdout is for JSON only
         from rasa.core.agent import Agent
 

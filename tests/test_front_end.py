@@ -1,0 +1,71 @@
+"""Front-end faults: a user always gets a reply with an emergency route, and dead processes are reported."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from bot.rasa_client import RasaClient, as_plain_text, parse_rest_messages, reply_to
+from bot.safeguarding.content import ContentLibrary
+from bot.settings import REPO_ROOT, SettingsError, load_settings
+from tests.e2e.harness import free_port
+
+
+async def test_rasa_down_still_gives_999_and_childline(library: ContentLibrary) -> None:
+    client = RasaClient(f"http://127.0.0.1:{free_port()}", timeout_seconds=2)
+    try:
+        replies = await reply_to(client, library, "web-test", "help")
+    finally:
+        await client.close()
+    assert len(replies) == 1
+    assert "999" in replies[0].text and "0800 1111" in replies[0].text
+
+
+def test_rest_messages_keep_text_and_buttons_and_drop_images() -> None:
+    messages = parse_rest_messages([
+        {"recipient_id": "x", "text": "Who are you?", "buttons": [{"title": "Parent", "payload": "/inform_role"}]},
+        {"recipient_id": "x", "image": "https://example.org/a.png"},
+    ])
+    assert [(m.text, [b.title for b in m.buttons]) for m in messages] == [("Who are you?", ["Parent"])]
+
+
+@pytest.mark.parametrize(("typed", "sent"), [("/greet", "greet"), ('/inform_role{"user_role":"parent"}', 'inform_role{"user_role":"parent"}'),
+                                             ("hello", "hello"), ("/", "/")])
+def test_typed_text_is_never_a_payload(typed: str, sent: str) -> None:
+    assert as_plain_text(typed) == sent
+
+
+def test_settings_defaults_and_clear_errors() -> None:
+    settings = load_settings({})
+    assert settings.telegram_bot_token is None
+    assert settings.telegram_api_base_url == "https://api.telegram.org"
+    assert settings.rasa_url == "http://127.0.0.1:5005"
+    assert load_settings({"TELEGRAM_API_BASE_URL": "http://127.0.0.1:9000/"}).telegram_api_base_url == "http://127.0.0.1:9000"
+    with pytest.raises(SettingsError, match="WEB_PORT"):
+        load_settings({"WEB_PORT": "eighty"})
+
+
+def test_launcher_reports_a_process_that_dies_and_stops_the_others(tmp_path: pytest.TempPathFactory) -> None:
+    with socket.socket() as taken:  # the web chat's port is already in use, so the front end dies
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        web_port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "bot.launcher"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+            env={**os.environ, "WEB_PORT": str(web_port), "RASA_PORT": str(free_port()),
+                 "ACTION_SERVER_PORT": str(free_port()), "TELEGRAM_BOT_TOKEN": ""},
+        )
+    assert result.returncode == 1
+    assert "front end stopped unexpectedly" in result.stderr
+    assert "Stopping..." in result.stdout
+
+
+def test_launcher_without_a_model_says_how_to_get_one(tmp_path: pytest.TempPathFactory) -> None:
+    result = subprocess.run([sys.executable, "-m", "bot.launcher"], cwd=REPO_ROOT, capture_output=True, text=True,
+                            timeout=60, env={**os.environ, "RASA_MODEL": str(tmp_path / "missing.tar.gz")})
+    assert result.returncode == 2
+    assert "make run" in result.stderr
