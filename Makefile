@@ -7,21 +7,25 @@ INSTALLED := $(VENV)/.installed
 MODEL := models/current.tar.gz
 TRAINING_FILES := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 EMULATOR := tests/e2e/node_modules/.package-lock.json
+export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test setup train validate lock clean
+.PHONY: run test setup train validate lock clean test-deps
 
 run: $(INSTALLED) $(MODEL)
 	$(PYTHON) -m bot.launcher
 
-test: $(INSTALLED) $(MODEL) $(EMULATOR)
+test: test-deps $(INSTALLED) $(MODEL) $(EMULATOR)
 	$(PYTHON) -m pytest
+
+test-deps:
+	./scripts/install-test-deps
 
 setup: $(INSTALLED)
 
 train: $(MODEL)
 
 validate: $(INSTALLED)
-	$(BIN)/rasa data validate --fail-on-warnings
+	$(BIN)/rasa data validate
 
 $(INSTALLED): requirements.lock pyproject.toml scripts/make-venv
 	./scripts/make-venv $(VENV)
@@ -36,14 +40,15 @@ $(MODEL): $(INSTALLED) $(TRAINING_FILES)
 	touch $@
 
 # The Telegram Bot API emulator used by the end-to-end tests.
-$(EMULATOR): tests/e2e/package.json tests/e2e/package-lock.json
+$(EMULATOR): tests/e2e/package.json tests/e2e/package-lock.json | test-deps
 	npm ci --prefix tests/e2e --no-audit --no-fund
 	touch $@
 
 # Re-pins every Python dependency after pyproject.toml changes.
 lock: $(INSTALLED)
 	$(BIN)/pip install --quiet --editable '.[test]'
-	$(BIN)/pip freeze --exclude-editable | grep -v '^online-safety-bot' > requirements.lock
+	{ echo '# Every Python package, pinned (regenerate with `make lock` after changing pyproject.toml).'; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^online-safety-bot'; } > requirements.lock
 
 clean:
 	rm -rf $(VENV) models .rasa tests/e2e/node_modules results

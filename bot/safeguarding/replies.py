@@ -10,16 +10,20 @@ from bot.safeguarding.topics import EMERGENCY_FIRST_TOPICS
 MAX_MESSAGE_CHARS = 600  # long advice is split so each message stays short enough to read on a phone
 MAX_SIGNPOSTS = 4
 SIGNPOSTS_HEADING = "Who can help:"
+BULLET = "• "
 
 
-def pack_messages(paragraphs: list[str], limit: int = MAX_MESSAGE_CHARS) -> list[str]:
-    """Group paragraphs, in order, into as few messages as fit within the limit."""
+def pack_messages(points: list[str], limit: int = MAX_MESSAGE_CHARS) -> list[str]:
+    """Group advice points, in order, into as few bulleted messages as fit within the limit.
+
+    Points are joined by single newlines: Rasa's channels split a message at every blank line.
+    """
     messages: list[str] = []
-    for paragraph in paragraphs:
-        if messages and len(messages[-1]) + 2 + len(paragraph) <= limit:
-            messages[-1] = f"{messages[-1]}\n\n{paragraph}"
+    for point in (f"{BULLET}{text}" for text in points):
+        if messages and len(messages[-1]) + 1 + len(point) <= limit:
+            messages[-1] = f"{messages[-1]}\n{point}"
         else:
-            messages.append(paragraph)
+            messages.append(point)
     return messages
 
 

@@ -10,7 +10,7 @@ from actions.advice import ActionGiveAdvice, plan_advice
 from actions.names import Response, Slot
 from bot.safeguarding.audience import Audience
 from bot.safeguarding.content import ContentLibrary
-from bot.safeguarding.replies import MAX_MESSAGE_CHARS, SIGNPOSTS_HEADING
+from bot.safeguarding.replies import BULLET, MAX_MESSAGE_CHARS, SIGNPOSTS_HEADING, pack_messages
 from bot.safeguarding.topics import INTENT_TOPICS, ADVICE_TOPICS
 from tests.conftest import TrackerFactory
 
@@ -67,7 +67,7 @@ def test_escalated_conversation_leads_with_escalation_advice(library: ContentLib
                        "age_13_15", None)
     assert plan.assessment.decision.escalate
     assert plan.slots[Slot.ESCALATION_REASONS] == ["adult_involved"]
-    assert plan.messages[0].startswith(library.for_topic("escalation", Audience.AGE_13_15).advice[0].text)
+    assert plan.messages[0].startswith(BULLET + library.for_topic("escalation", Audience.AGE_13_15).advice[0].text)
 
 
 def test_plain_bullying_is_not_escalated(library: ContentLibrary) -> None:
@@ -75,3 +75,10 @@ def test_plain_bullying_is_not_escalated(library: ContentLibrary) -> None:
                        "age_13_15", None)
     assert not plan.assessment.decision.escalate
     assert plan.slots[Slot.ESCALATION_REASONS] == []
+
+
+def test_advice_is_packed_into_few_messages_without_blank_lines() -> None:
+    """Rasa splits messages at blank lines, so points are joined by single newlines."""
+    messages = pack_messages(["a" * 250, "b" * 250, "c" * 250])
+    assert messages == [f"{BULLET}{'a' * 250}\n{BULLET}{'b' * 250}", f"{BULLET}{'c' * 250}"]
+    assert all("\n\n" not in message for message in messages)
