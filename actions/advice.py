@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.names import ActionName, Response, Slot
 from bot.safeguarding.assessment import Assessment, assess, signals_from_names
-from bot.safeguarding.audience import audience_for, infer_role
+from bot.safeguarding.audience import Role, age_band_for_age, audience_for, infer_role, stated_own_age
 from bot.safeguarding.content import ContentLibrary, load_library
 from bot.safeguarding.replies import compose_advice
 from bot.settings import load_settings
@@ -37,22 +37,29 @@ def plan_advice(
 ) -> AdvicePlan:
     """Assess the message in context, choose the audience, and compose the reply.
 
-    When the user has not said who they are, the way they speak may tell us ("my son..."); if not,
-    they get the young-person advice and are asked who they are afterwards, never before.
+    When the user has not said who they are, the way they speak may tell us ("my son...", "im 12
+    and..."); if not, they get the young-person advice and are asked who they are afterwards, never
+    before.
     """
-    inferred_role = infer_role(text) if role is None else None
+    slots: dict[str, Any] = {}
+    if role is None:
+        inferred = infer_role(text)
+        own_age = stated_own_age(text) if inferred is None else None
+        own_band = age_band_for_age(own_age) if own_age is not None else None
+        if own_band is not None:
+            inferred, age_band = Role.YOUNG_PERSON, own_band.value
+            slots[Slot.AGE_BAND] = age_band
+        if inferred is not None:
+            role = slots[Slot.ROLE] = inferred.value
     assessment = assess(intent, text, age_band, signals_from_names(earlier_signals))
-    audience = audience_for(role or (inferred_role.value if inferred_role else None), age_band)
-    plan = AdvicePlan(
+    slots[Slot.RISK_SIGNALS] = assessment.signal_names
+    slots[Slot.ESCALATION_REASONS] = [reason.value for reason in assessment.decision.reasons]
+    return AdvicePlan(
         assessment=assessment,
-        messages=compose_advice(library, assessment, audience, text),
-        ask_role=role is None and inferred_role is None,
+        messages=compose_advice(library, assessment, audience_for(role, age_band), text),
+        slots=slots,
+        ask_role=role is None,
     )
-    plan.slots[Slot.RISK_SIGNALS] = assessment.signal_names
-    plan.slots[Slot.ESCALATION_REASONS] = [reason.value for reason in assessment.decision.reasons]
-    if inferred_role is not None:
-        plan.slots[Slot.ROLE] = inferred_role.value
-    return plan
 
 
 class ActionGiveAdvice(Action):

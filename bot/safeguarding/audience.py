@@ -51,6 +51,16 @@ _PROFESSIONAL_WORDS = re.compile(
 )
 
 
+_OWN_AGE = re.compile(r"\b(?:i'?m|im|i am|am)\s+(?:only\s+|just\s+)?(\d{1,2})\b(?!\s*(?:am|pm|%|:|\.\d|mins?|minutes|hours|days|weeks|months|times|quid|pounds))",
+                      re.IGNORECASE)
+
+
+def stated_own_age(text: str) -> int | None:
+    """The user's own age when they state it ("im 12 and..."), else None."""
+    match = _OWN_AGE.search(text.replace("’", "'"))
+    return parse_age(match.group(1)) if match else None
+
+
 def age_band_for_age(age: int) -> AgeBand | None:
     """The age band for a young person's age, or None for an adult or an impossible age."""
     if age < 0 or age >= ADULT_AGE:

@@ -82,3 +82,10 @@ def test_advice_is_packed_into_few_messages_without_blank_lines() -> None:
     messages = pack_messages(["a" * 250, "b" * 250, "c" * 250])
     assert messages == [f"{BULLET}{'a' * 250}\n{BULLET}{'b' * 250}", f"{BULLET}{'c' * 250}"]
     assert all("\n\n" not in message for message in messages)
+
+
+def test_a_child_who_says_their_age_gets_words_for_their_age(library: ContentLibrary) -> None:
+    plan = plan_advice(library, "bullying", "im 11 and people keep calling me names online", None, None, None)
+    assert plan.slots[Slot.ROLE] == "young_person" and plan.slots[Slot.AGE_BAND] == "under_13"
+    assert library.for_topic("bullying", Audience.UNDER_13).advice[0].text in plan.messages[0]
+    assert not plan.ask_role

@@ -11,6 +11,7 @@ from bot.safeguarding.audience import (
     audience_for,
     infer_role,
     parse_age,
+    stated_own_age,
 )
 
 
@@ -57,3 +58,12 @@ def test_audience_for(role: str | None, age_band: str | None, audience: Audience
 )
 def test_infer_role(text: str, role: Role | None) -> None:
     assert infer_role(text) is role
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("im 12 and someone asked for pics", 12), ("I'm only 15", 15), ("i am 9", 9), ("im 5 mins away", None),
+     ("my son is 12", None), ("im fine", None)],
+)
+def test_stated_own_age(text: str, age: int | None) -> None:
+    assert stated_own_age(text) == age
