@@ -13,7 +13,7 @@ from enum import Enum
 
 from bot.safeguarding.audience import AgeBand
 from bot.safeguarding.signals import RiskSignal
-from bot.safeguarding.topics import Topic
+from bot.safeguarding.topics import ADVICE_TOPICS, Topic
 
 
 class ReferralCriterion(str, Enum):
@@ -41,20 +41,6 @@ _DESCRIPTIONS: dict[ReferralCriterion, str] = {
     ReferralCriterion.SELF_HARM: "Self-harm or suicidal feelings",
 }
 
-_HARM_TOPICS = frozenset(
-    {
-        Topic.BULLYING,
-        Topic.NUDE_IMAGE_SHARING,
-        Topic.SEXTORTION,
-        Topic.GROOMING,
-        Topic.HARMFUL_CONTENT,
-        Topic.SELF_HARM,
-        Topic.IMMEDIATE_DANGER,
-        Topic.LAW_QUESTION,
-        Topic.REPORTING,
-        Topic.HUMAN_REQUEST,
-    }
-)
 _SEXUAL_TOPICS = frozenset({Topic.NUDE_IMAGE_SHARING, Topic.SEXTORTION, Topic.GROOMING})
 _SEXUAL_SIGNALS = frozenset(
     {RiskSignal.IMAGES_REQUESTED, RiskSignal.IMAGE_SHARED_WITHOUT_CONSENT, RiskSignal.THREAT_TO_SHARE}
@@ -83,7 +69,7 @@ def decide_escalation(
 ) -> EscalationDecision:
     """Apply the referral criteria to what is known about the conversation so far."""
     reasons: list[ReferralCriterion] = []
-    in_scope = topic in _HARM_TOPICS
+    in_scope = topic in ADVICE_TOPICS  # a message about online harm, not chit-chat
     sexual = topic in _SEXUAL_TOPICS or bool(signals & _SEXUAL_SIGNALS)
 
     if topic is Topic.IMMEDIATE_DANGER or RiskSignal.IMMEDIATE_DANGER in signals:
