@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.names import ActionName, Entity, Intent, Response, Slot
-from bot.safeguarding.audience import AgeBand, Role, age_band_for_age, parse_age
+from bot.safeguarding.audience import Role, age_band_for_age, parse_age, stated_own_age
 
 
 def welcome_responses(intent: str | None, role: str | None) -> list[str]:
@@ -28,43 +28,49 @@ class ProfileUpdate:
     responses: list[str] = field(default_factory=list)
 
 
+ADULT_ROLES = frozenset({Role.PARENT.value, Role.PROFESSIONAL.value})
+
+
+def _age_said(entities: list[dict[str, Any]], text: str) -> int | None:
+    """The age in the message: from an `age` entity, or the whole message when it is just a number."""
+    for entity in entities:
+        if entity.get("entity") == Entity.AGE and (age := parse_age(entity.get("value"))) is not None:
+            return age
+    return parse_age(text) if text.strip().rstrip("!.?").isdigit() else None
+
+
+def _next_question(role: str | None, age_band: str | None) -> str:
+    if role is None:
+        return Response.ASK_ROLE
+    if role == Role.YOUNG_PERSON.value and age_band is None:
+        return Response.ASK_AGE_BAND
+    return Response.ASK_WHAT_HAPPENED
+
+
 def update_profile(
     role: str | None, age_band: str | None, entities: list[dict[str, Any]], text: str
 ) -> ProfileUpdate:
     """Work out role and age band from what the user just said (slot values already extracted).
 
-    Only the age band is kept, never the exact age. A parent or professional has no age band.
+    Only the age band is kept, never the exact age. A parent or professional has no age band, and an
+    age they mention ("he's 14") is their child's, unless they say it of themselves ("actually im 14").
     """
     update = ProfileUpdate()
-    age_values = [entity.get("value") for entity in entities if entity.get("entity") == Entity.AGE]
-    age = next((parsed for value in age_values if (parsed := parse_age(value)) is not None), None)
-    if age is None and not age_values and role is None and age_band is None:
-        age = parse_age(text) if text.strip().rstrip("!.?").isdigit() else None
-    if age is not None:
+    age = _age_said(entities, text)
+    speaks_of_self = role not in ADULT_ROLES or stated_own_age(text) is not None
+    if age is not None and speaks_of_self:
         band = age_band_for_age(age)
         if band is None:
-            update.slots[Slot.AGE_BAND] = None
-            update.slots[Slot.ROLE] = None
+            update.slots.update({Slot.AGE_BAND: None, Slot.ROLE: None})
             update.responses.append(Response.ADULT_USER)
             return update
-        age_band = band.value
-        update.slots[Slot.AGE_BAND] = age_band
-        if role != Role.YOUNG_PERSON.value:
-            role = Role.YOUNG_PERSON.value
-            update.slots[Slot.ROLE] = role
+        role, age_band = Role.YOUNG_PERSON.value, band.value
+        update.slots.update({Slot.ROLE: role, Slot.AGE_BAND: age_band})
     elif age_band is not None and role is None:
-        role = Role.YOUNG_PERSON.value
-        update.slots[Slot.ROLE] = role
-
-    if role in {Role.PARENT.value, Role.PROFESSIONAL.value} and age_band is not None:
-        update.slots[Slot.AGE_BAND] = None
-        age_band = None
-    if role == Role.YOUNG_PERSON.value and age_band not in {band.value for band in AgeBand}:
-        update.responses.append(Response.ASK_AGE_BAND)
-    elif role is None:
-        update.responses.append(Response.ASK_ROLE)
-    else:
-        update.responses.append(Response.ASK_WHAT_HAPPENED)
+        role = update.slots[Slot.ROLE] = Role.YOUNG_PERSON.value
+    if role in ADULT_ROLES and age_band is not None:
+        age_band = update.slots[Slot.AGE_BAND] = None
+    update.responses.append(_next_question(role, age_band))
     return update
 
 

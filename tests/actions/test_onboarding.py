@@ -75,3 +75,24 @@ async def test_adults_are_told_who_the_service_is_for(make_tracker: TrackerFacto
     events = await ActionSetProfile().run(dispatcher, tracker, {})
     assert _responses(dispatcher) == [Response.ADULT_USER]
     assert SlotSet(Slot.AGE_BAND, None) in events
+
+
+async def test_a_parent_giving_their_childs_age_stays_a_parent(make_tracker: TrackerFactory) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("hes 14", "inform_age", {Slot.ROLE: "parent"}, [{"entity": Entity.AGE, "value": "14"}])
+    events = await ActionSetProfile().run(dispatcher, tracker, {})
+    assert events == []
+    assert _responses(dispatcher) == [Response.ASK_WHAT_HAPPENED]
+
+
+async def test_someone_who_chose_parent_by_mistake_can_say_their_own_age(make_tracker: TrackerFactory) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("actually im 14", "inform_age", {Slot.ROLE: "parent"}, [{"entity": Entity.AGE, "value": "14"}])
+    events = await ActionSetProfile().run(dispatcher, tracker, {})
+    assert SlotSet(Slot.ROLE, "young_person") in events and SlotSet(Slot.AGE_BAND, "age_13_15") in events
+
+
+async def test_a_bare_number_is_taken_as_the_age(make_tracker: TrackerFactory) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionSetProfile().run(dispatcher, make_tracker("15", "inform_age"), {})
+    assert SlotSet(Slot.AGE_BAND, "age_13_15") in events
