@@ -10,10 +10,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.names import ActionName, Response, Slot
-from bot.safeguarding.assessment import Assessment, assess, signals_from_names
+from bot.safeguarding.assessment import Assessment, assess, signals_from_names, urgent_topic
 from bot.safeguarding.audience import Role, age_band_for_age, audience_for, infer_role, stated_own_age
 from bot.safeguarding.content import ContentLibrary, load_library
 from bot.safeguarding.replies import compose_advice
+from bot.safeguarding.signals import detect_signals
 from bot.settings import load_settings
 
 
@@ -84,3 +85,19 @@ class ActionGiveAdvice(Action):
         if plan.ask_role:
             dispatcher.utter_message(response=Response.ASK_ROLE_AFTER_ADVICE)
         return [SlotSet(name, value) for name, value in plan.slots.items()]
+
+
+class ActionUnclearMessage(Action):
+    """Asks to rephrase a message the NLU could not place, unless its words show danger or self-harm."""
+
+    def name(self) -> str:
+        return ActionName.UNCLEAR_MESSAGE
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if urgent_topic(detect_signals(text)) is None:
+            dispatcher.utter_message(response=Response.PLEASE_REPHRASE)
+            return []
+        return await ActionGiveAdvice().run(dispatcher, tracker, domain)

@@ -40,6 +40,7 @@ class Response:
     ASK_WHAT_HAPPENED: Final = "utter_ask_what_happened"
     WELCOME_BACK: Final = "utter_welcome_back"
     ADULT_USER: Final = "utter_adult_user"
+    PLEASE_REPHRASE: Final = "utter_please_rephrase"
 
 
 class ActionName:
@@ -48,3 +49,4 @@ class ActionName:
     WELCOME: Final = "action_welcome"
     SET_PROFILE: Final = "action_set_profile"
     GIVE_ADVICE: Final = "action_give_advice"
+    UNCLEAR_MESSAGE: Final = "action_unclear_message"

@@ -33,10 +33,26 @@ def assess(
     age_band: str | None = None,
     earlier_signals: frozenset[RiskSignal] = frozenset(),
 ) -> Assessment:
-    """Assess a message; signals found earlier in the conversation still count."""
+    """Assess a message; signals found earlier in the conversation still count.
+
+    A message the NLU could not place (fallback, out of scope) that speaks of danger now or of
+    self-harm is answered as that topic: a missed disclosure must still get the emergency advice.
+    """
+    stated_now = detect_signals(text)
+    signals = earlier_signals | stated_now
     topic = topic_for_intent(intent)
-    signals = earlier_signals | detect_signals(text)
+    if topic is Topic.OTHER:
+        topic = urgent_topic(stated_now) or topic
     return Assessment(topic=topic, signals=signals, decision=decide_escalation(topic, signals, age_band))
+
+
+def urgent_topic(signals: frozenset[RiskSignal]) -> Topic | None:
+    """The topic a message's own words demand even when the NLU could not tell what it was about."""
+    if RiskSignal.IMMEDIATE_DANGER in signals:
+        return Topic.IMMEDIATE_DANGER
+    if RiskSignal.SELF_HARM_INTENT in signals:
+        return Topic.SELF_HARM
+    return None
 
 
 def signals_from_names(names: list[str] | None) -> frozenset[RiskSignal]:

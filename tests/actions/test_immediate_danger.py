@@ -1,8 +1,12 @@
 """Immediate danger: 999 first, and escalated even when recognised only from the words."""
 
-from actions.advice import plan_advice
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.advice import ActionUnclearMessage, plan_advice
+from actions.names import Response
 from bot.safeguarding.assessment import assess
 from bot.safeguarding.content import ContentLibrary
+from tests.conftest import TrackerFactory
 
 
 def test_immediate_danger_opens_with_999(library: ContentLibrary) -> None:
@@ -13,3 +17,18 @@ def test_immediate_danger_opens_with_999(library: ContentLibrary) -> None:
 
 def test_danger_in_an_unrecognised_message_still_escalates() -> None:
     assert assess("nlu_fallback", "he is following me home help me now").decision.escalate
+
+
+async def test_an_unclear_message_that_shows_danger_gets_the_danger_advice(make_tracker: TrackerFactory) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("my girl has gone to meet him and hes outside the house", "nlu_fallback")
+    await ActionUnclearMessage().run(dispatcher, tracker, {})
+    first = dispatcher.messages[0]["text"]
+    assert "999" in first[:120]
+
+
+async def test_an_unclear_everyday_message_is_asked_to_rephrase(make_tracker: TrackerFactory) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionUnclearMessage().run(dispatcher, make_tracker("asdfgh", "nlu_fallback"), {})
+    assert [m.get("response") for m in dispatcher.messages] == [Response.PLEASE_REPHRASE]
+    assert events == []
