@@ -98,6 +98,7 @@ _PATTERNS: dict[RiskSignal, tuple[str, ...]] = {
         r"\b(?:want|wanna|going) to (?:die|end it)\b|\bend it all\b|\bend my life\b",
         r"\b(?:don'?t|dont|do not) want to (?:be here|live|be alive|wake up)\b",
         r"\bbetter off without me\b|\bno reason to live\b|\bcan'?t (?:do this|go on) any ?more\b",
+        r"\b(?:bother|point (?:in|of)) (?:waking up|getting up|living|being here|carrying on)\b|\bwish i (?:wouldn'?t|wouldnt|didn'?t) wake up\b",
         r"\boverdos\w*\b",
     ),
     RiskSignal.IMMEDIATE_DANGER: (

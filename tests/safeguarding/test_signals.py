@@ -52,3 +52,11 @@ def test_negated_signal_is_not_found(text: str, signal: RiskSignal) -> None:
 )
 def test_everyday_messages_carry_no_risk_signal(text: str) -> None:
     assert detect_signals(text) == frozenset()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["honestly whats the point of waking up", "i wish i wouldnt wake up", "no reason to live anymore"],
+)
+def test_indirect_self_harm_words_are_a_signal(text: str) -> None:
+    assert RiskSignal.SELF_HARM_INTENT in detect_signals(text)
