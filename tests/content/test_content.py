@@ -116,6 +116,7 @@ def test_system_messages_carry_an_emergency_route(library: ContentLibrary) -> No
 def test_button_payloads_fit_telegram_callback_data() -> None:
     domain = yaml.safe_load(Path(REPO_ROOT / "domain.yml").read_text(encoding="utf-8"))
     payloads = [b["payload"] for variants in domain["responses"].values() for v in variants for b in v.get("buttons", [])]
-    assert payloads
-    assert all(len(payload.encode()) <= 64 for payload in payloads)
+    sent = [payload.replace("{{", "{").replace("}}", "}") for payload in payloads]  # as Rasa sends them
+    assert sent
+    assert all(len(payload.encode()) <= 64 for payload in sent)
 

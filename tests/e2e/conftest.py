@@ -45,3 +45,5 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         finally:
             stop(launcher)
             stop(emulator)
+    errors = [line for line in launcher_log.read_text(errors="replace").splitlines() if " ERROR " in line]
+    assert errors == [], "the bot logged errors during the end-to-end tests"
