@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.safeguarding.assessment import Assessment
 from bot.safeguarding.audience import Audience
 from bot.safeguarding.content import ESCALATION_TOPIC, ContentItem, ContentLibrary
@@ -27,6 +29,26 @@ def pack_messages(points: list[str], limit: int = MAX_MESSAGE_CHARS) -> list[str
     return messages
 
 
+def _sentences(text: str) -> list[str]:
+    return [" ".join(part.lower().split()) for part in re.split(r"(?<=[.!?])\s+", text) if part.strip()]
+
+
+def drop_repeats(items: list[ContentItem]) -> list[ContentItem]:
+    """Items in order, leaving out any whose every sentence was already said by an earlier item.
+
+    Escalation advice and topic advice are written separately and can say the same thing; a child
+    should not read "tell an adult you trust today" twice in one reply.
+    """
+    said: set[str] = set()
+    kept: list[ContentItem] = []
+    for item in items:
+        sentences = _sentences(item.text)
+        if not set(sentences) <= said:
+            kept.append(item)
+            said.update(sentences)
+    return kept
+
+
 def advice_items(library: ContentLibrary, assessment: Assessment, audience: Audience, text: str) -> tuple[
     list[ContentItem], list[str]
 ]:
@@ -47,6 +69,7 @@ def advice_items(library: ContentLibrary, assessment: Assessment, audience: Audi
         items.extend(kind.advice)
         signposts.extend(kind.signposts)
     items.extend(topic_content.advice)
+    items = drop_repeats(items)
     if assessment.topic in EMERGENCY_FIRST_TOPICS:
         signposts[:0] = topic_content.signposts
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -10,7 +12,8 @@ from actions.advice import ActionGiveAdvice, plan_advice
 from actions.names import Response, Slot
 from bot.safeguarding.audience import Audience
 from bot.safeguarding.content import ContentLibrary
-from bot.safeguarding.replies import BULLET, MAX_MESSAGE_CHARS, SIGNPOSTS_HEADING, pack_messages
+from bot.safeguarding.content import ContentItem
+from bot.safeguarding.replies import BULLET, MAX_MESSAGE_CHARS, SIGNPOSTS_HEADING, drop_repeats, pack_messages
 from bot.safeguarding.topics import INTENT_TOPICS, ADVICE_TOPICS
 from tests.conftest import TrackerFactory
 
@@ -37,7 +40,8 @@ async def test_advice_fits_the_audience_and_ends_with_services(
     events = await ActionGiveAdvice().run(dispatcher, make_tracker("i need help", intent, PROFILES[audience]), {})
     texts = _texts(dispatcher)
     topic_advice = library.for_topic(INTENT_TOPICS[intent].value, audience).advice
-    assert topic_advice[0].text in "\n\n".join(texts)
+    reply = "\n".join(texts)
+    assert all(sentence in reply for sentence in re.split(r"(?<=[.!?])\s+", topic_advice[0].text))
     assert texts[-1].startswith(SIGNPOSTS_HEADING)
     assert all(len(text) <= MAX_MESSAGE_CHARS for text in texts)
     assert not [m for m in dispatcher.messages if m.get("response") == Response.ASK_ROLE_AFTER_ADVICE]
@@ -89,3 +93,17 @@ def test_a_child_who_says_their_age_gets_words_for_their_age(library: ContentLib
     assert plan.slots[Slot.ROLE] == "young_person" and plan.slots[Slot.AGE_BAND] == "under_13"
     assert library.for_topic("bullying", Audience.UNDER_13).advice[0].text in plan.messages[0]
     assert not plan.ask_role
+
+
+def test_an_item_that_repeats_what_was_already_said_is_left_out() -> None:
+    first = ContentItem("You are not in trouble for telling. Tell an adult you trust today.", "001_08e16c24f7897ee2.txt")
+    same = ContentItem("Tell an adult you trust today.  You are not in trouble for telling.", "001_08e16c24f7897ee2.txt")
+    new = ContentItem("Tell an adult you trust today. Report it to CEOP.", "ceop")
+    assert drop_repeats([first, same, new]) == [first, new]
+
+
+def test_escalated_grooming_reply_does_not_repeat_itself(library: ContentLibrary) -> None:
+    plan = plan_advice(library, "grooming", "a man on roblox wants to meet me", "young_person", "under_13", None)
+    points = [line for message in plan.messages[:-1] for line in message.splitlines()]
+    assert len(points) == len(set(points))
+    assert sum("You are not in trouble for telling" in point for point in points) == 1
