@@ -107,3 +107,10 @@ def test_escalated_grooming_reply_does_not_repeat_itself(library: ContentLibrary
     points = [line for message in plan.messages[:-1] for line in message.splitlines()]
     assert len(points) == len(set(points))
     assert sum("You are not in trouble for telling" in point for point in points) == 1
+
+
+async def test_a_message_with_nothing_to_advise_on_is_asked_to_rephrase(make_tracker: TrackerFactory) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionGiveAdvice().run(dispatcher, make_tracker("what is the weather", "out_of_scope"), {})
+    assert [m.get("response") for m in dispatcher.messages] == [Response.PLEASE_REPHRASE]
+    assert events == []
