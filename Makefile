@@ -9,13 +9,18 @@ TRAINING_FILES := config.yml domain.yml $(shell find data/nlu data/rules data/st
 EMULATOR := tests/e2e/node_modules/.package-lock.json
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test setup train validate lock clean test-deps
+.PHONY: run test eval setup train validate lock clean test-deps
 
 run: $(INSTALLED) $(MODEL)
 	$(PYTHON) -m bot.launcher
 
 test: test-deps $(INSTALLED) $(MODEL) $(EMULATOR)
 	$(PYTHON) -m pytest
+
+# Recognition figures on the held-out dev set, plus Rasa's NLU cross-validation (FOLDS=0 skips it).
+FOLDS ?= 3
+eval: $(INSTALLED) $(MODEL)
+	$(PYTHON) -m bot.evaluation --folds $(FOLDS)
 
 test-deps:
 	./scripts/install-test-deps
@@ -51,4 +56,4 @@ lock: $(INSTALLED)
 	  $(BIN)/pip freeze --exclude-editable | grep -v '^online-safety-bot'; } > requirements.lock
 
 clean:
-	rm -rf $(VENV) models .rasa tests/e2e/node_modules results
+	rm -rf $(VENV) models .rasa tests/e2e/node_modules results reports

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,11 +11,18 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.names import ActionName, Response, Slot
-from bot.safeguarding.assessment import Assessment, assess, signals_from_names
 from bot.safeguarding.audience import Role, age_band_for_age, audience_for, infer_role, stated_own_age
 from bot.safeguarding.content import ContentLibrary, load_library
+from bot.safeguarding.escalation import (
+    ConversationContext,
+    EscalationDecision,
+    ReferralCriterion,
+    decide_escalation,
+    intent_in_context,
+)
 from bot.safeguarding.replies import compose_advice
-from bot.safeguarding.topics import ADVICE_TOPICS
+from bot.safeguarding.signals import SignalReading, reading_in_parse, signals_from_names
+from bot.safeguarding.topics import ADVICE_TOPICS, Topic
 from bot.settings import load_settings
 
 
@@ -22,7 +30,7 @@ from bot.settings import load_settings
 class AdvicePlan:
     """What the bot says and remembers after a disclosure or question."""
 
-    assessment: Assessment
+    decision: EscalationDecision
     messages: list[str]
     slots: dict[str, Any] = field(default_factory=dict)
     ask_role: bool = False
@@ -32,11 +40,12 @@ def plan_advice(
     library: ContentLibrary,
     intent: str | None,
     text: str,
+    reading: SignalReading,
     role: str | None,
     age_band: str | None,
-    earlier_signals: list[str] | None,
+    context: ConversationContext,
 ) -> AdvicePlan | None:
-    """Assess the message in context, choose the audience, and compose the reply.
+    """Decide on escalation for the message in its conversation, choose the audience, compose the reply.
 
     None when the message is about nothing the library advises on (an unclear message whose words
     show no danger). When the user has not said who they are, the way they speak may tell us ("my
@@ -53,31 +62,49 @@ def plan_advice(
             slots[Slot.AGE_BAND] = age_band
         if inferred is not None:
             role = slots[Slot.ROLE] = inferred.value
-    assessment = assess(intent, text, age_band, signals_from_names(earlier_signals))
-    if assessment.topic not in ADVICE_TOPICS:
+    decision = decide_escalation(intent, reading.signals, age_band, context, reading.asked_in_general)
+    if decision.topic not in ADVICE_TOPICS:
         return None
-    slots[Slot.RISK_SIGNALS] = assessment.signal_names
-    slots[Slot.ESCALATION_REASONS] = [reason.value for reason in assessment.decision.reasons]
+    slots[Slot.TOPIC] = decision.topic.value
+    slots[Slot.RISK_SIGNALS] = decision.signal_names
+    met = set(decision.reasons) | context.reasons
+    slots[Slot.ESCALATION_REASONS] = [reason.value for reason in ReferralCriterion if reason in met]
     return AdvicePlan(
-        assessment=assessment,
-        messages=compose_advice(library, assessment, audience_for(role, age_band), text),
+        decision=decision,
+        messages=compose_advice(library, decision, audience_for(role, age_band), text),
         slots=slots,
         ask_role=role is None,
     )
 
 
-async def advise(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """Send the advice for the latest message, or ask the user to say it another way."""
+def conversation_context(tracker: Tracker) -> ConversationContext:
+    """What the conversation established before the latest message, from the tracker's slots."""
+    topic = tracker.get_slot(Slot.TOPIC)
+    known_reasons = {reason.value for reason in ReferralCriterion}
+    return ConversationContext(
+        topic=Topic(topic) if topic in {t.value for t in Topic} else None,
+        signals=signals_from_names(tracker.get_slot(Slot.RISK_SIGNALS)),
+        reasons=frozenset(
+            ReferralCriterion(name) for name in tracker.get_slot(Slot.ESCALATION_REASONS) or [] if name in known_reasons
+        ),
+    )
+
+
+async def advise(dispatcher: CollectingDispatcher, tracker: Tracker, otherwise: str) -> list[EventType]:
+    """Send the advice for the latest message, or the `otherwise` response when there is none."""
+    reading = reading_in_parse(tracker.latest_message)
+    context = conversation_context(tracker)
     plan = plan_advice(
         library=load_library(load_settings().content_dir),
-        intent=tracker.latest_message.get("intent", {}).get("name"),
+        intent=intent_in_context(tracker.latest_message, reading.signals, context),
         text=tracker.latest_message.get("text") or "",
+        reading=reading,
         role=tracker.get_slot(Slot.ROLE),
         age_band=tracker.get_slot(Slot.AGE_BAND),
-        earlier_signals=tracker.get_slot(Slot.RISK_SIGNALS),
+        context=context,
     )
     if plan is None:
-        dispatcher.utter_message(response=Response.PLEASE_REPHRASE)
+        dispatcher.utter_message(response=otherwise)
         return []
     for message in plan.messages:
         dispatcher.utter_message(text=message)
@@ -86,28 +113,47 @@ async def advise(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Eve
     return [SlotSet(name, value) for name, value in plan.slots.items()]
 
 
-class ActionGiveAdvice(Action):
-    """Gives advice for the topic of the latest message, in words fit for the user."""
+class _AdviceAction(Action, ABC):
+    """Runs `advise`; subclasses say what to send when there is no advice to give.
 
+    Abstract, so rasa-sdk's package registration skips it and registers only the named actions.
+    """
+
+    otherwise: str = Response.PLEASE_REPHRASE
+
+    @abstractmethod
     def name(self) -> str:
-        return ActionName.GIVE_ADVICE
+        """The action name in domain.yml."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        return await advise(dispatcher, tracker)
+        return await advise(dispatcher, tracker, otherwise=self.otherwise)
 
 
-class ActionUnclearMessage(Action):
+class ActionGiveAdvice(_AdviceAction):
+    """Gives advice for the topic of the latest message (or of the conversation, for a follow-up)."""
+
+    def name(self) -> str:
+        return ActionName.GIVE_ADVICE
+
+
+class ActionUnclearMessage(_AdviceAction):
     """Asks to rephrase a message the NLU could not place, unless its words show danger or self-harm.
 
-    `assess` answers such a message as immediate danger or self-harm when its words say so.
+    `decide_escalation` answers such a message as immediate danger or self-harm when its words say so,
+    and as the conversation's topic when it adds a risk signal to it.
     """
 
     def name(self) -> str:
         return ActionName.UNCLEAR_MESSAGE
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        return await advise(dispatcher, tracker)
+
+class ActionOutOfScope(_AdviceAction):
+    """Says what the bot can help with, unless the words show danger, self-harm, or a risk detail in a
+    conversation about online harm ("hes 25" taken for chit-chat)."""
+
+    otherwise = Response.OUT_OF_SCOPE
+
+    def name(self) -> str:
+        return ActionName.OUT_OF_SCOPE

@@ -10,6 +10,7 @@ class Slot:
     AGE_BAND: Final = "age_band"
     RISK_SIGNALS: Final = "risk_signals"
     ESCALATION_REASONS: Final = "escalation_reasons"
+    TOPIC: Final = "topic"
 
 
 class Entity:
@@ -41,6 +42,7 @@ class Response:
     WELCOME_BACK: Final = "utter_welcome_back"
     ADULT_USER: Final = "utter_adult_user"
     PLEASE_REPHRASE: Final = "utter_please_rephrase"
+    OUT_OF_SCOPE: Final = "utter_out_of_scope"
 
 
 class ActionName:
@@ -50,3 +52,4 @@ class ActionName:
     SET_PROFILE: Final = "action_set_profile"
     GIVE_ADVICE: Final = "action_give_advice"
     UNCLEAR_MESSAGE: Final = "action_unclear_message"
+    OUT_OF_SCOPE: Final = "action_out_of_scope"

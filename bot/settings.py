@@ -27,6 +27,7 @@ class Settings:
     rasa_port: int
     action_server_port: int
     content_dir: Path
+    risk_lexicon: Path
     model_path: Path
 
 
@@ -70,5 +71,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         rasa_port=rasa_port,
         action_server_port=_int(env, "ACTION_SERVER_PORT", 5055),
         content_dir=Path(env.get("CONTENT_DIR", "").strip() or REPO_ROOT / "data" / "content"),
+        risk_lexicon=Path(env.get("RISK_LEXICON", "").strip() or REPO_ROOT / "data" / "lexicon" / "risk_signals.yml"),
         model_path=Path(env.get("RASA_MODEL", "").strip() or REPO_ROOT / "models" / "current.tar.gz"),
     )

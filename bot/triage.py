@@ -2,7 +2,8 @@
 
 Each object has `text`, `intent`, `confidence`, `topic`, `escalate`, `signals` (and `reasons`, the
 referral criteria behind `escalate`). It is the decision the live bot takes when the message opens a
-conversation: the same model, the same text handling and the same `assess` function.
+conversation: the same model (whose risk-signal component supplies `signals`), the same text handling
+and the same `decide_escalation` function.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import sys
 from typing import Any, TextIO
 
 from bot.rasa_client import as_plain_text
-from bot.safeguarding.assessment import assess
+from bot.safeguarding.escalation import ConversationContext, decide_escalation, intent_in_context
+from bot.safeguarding.signals import reading_in_parse
 from bot.settings import load_settings
 
 QUIET_ENVIRONMENT = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
@@ -26,15 +28,20 @@ QUIET_ENVIRONMENT = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": 
 def triage_record(text: str, parse: dict[str, Any]) -> dict[str, Any]:
     """The JSON record for one message, from Rasa's parse of it."""
     intent = (parse.get("intent") or {}).get("name")
-    assessment = assess(intent, text)
+    reading = reading_in_parse(parse)
+    decision = decide_escalation(
+        intent_in_context(parse, reading.signals, ConversationContext()),
+        reading.signals,
+        asked_in_general=reading.asked_in_general,
+    )
     return {
         "text": text,
         "intent": intent,
         "confidence": round(float((parse.get("intent") or {}).get("confidence") or 0.0), 4),
-        "topic": assessment.topic.value,
-        "escalate": assessment.decision.escalate,
-        "signals": assessment.signal_names,
-        "reasons": [reason.value for reason in assessment.decision.reasons],
+        "topic": decision.topic.value,
+        "escalate": decision.escalate,
+        "signals": decision.signal_names,
+        "reasons": decision.reason_names,
     }
 
 
@@ -44,7 +51,8 @@ async def triage_message(agent: Any, text: str) -> dict[str, Any]:
     return triage_record(text, parse)
 
 
-def _load_agent(model_path: str) -> Any:
+def load_agent(model_path: str) -> Any:
+    """The trained model, loaded quietly: stdout stays free for results."""
     for name, value in QUIET_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
     import structlog  # Rasa's structured logs would print each message's text to stdout at DEBUG
@@ -61,7 +69,7 @@ def _load_agent(model_path: str) -> Any:
 
 def run(model_path: str, source: TextIO, sink: TextIO) -> None:
     """Load the model once, then triage every line of `source` into `sink`."""
-    agent = _load_agent(model_path)
+    agent = load_agent(model_path)
 
     async def _run() -> None:
         for line in source:

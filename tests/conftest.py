@@ -8,10 +8,14 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 
+from actions.advice import AdvicePlan, plan_advice
 from bot.safeguarding.content import ContentLibrary, load_library
+from bot.safeguarding.escalation import ConversationContext
+from bot.safeguarding.signals import PARSE_KEY, QUESTION_KEY, read_signals
 from bot.settings import load_settings
 
 TrackerFactory = Callable[..., Tracker]
+PlanFactory = Callable[..., "AdvicePlan | None"]
 
 
 @pytest.fixture(scope="session")
@@ -30,12 +34,35 @@ def make_tracker() -> TrackerFactory:
         return Tracker(
             sender_id="test-conversation",
             slots=dict(slots or {}),
-            latest_message={"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": entities or []},
+            latest_message={
+                "text": text,
+                "intent": {"name": intent, "confidence": 0.99},
+                "entities": entities or [],
+                # as the risk-signal NLU component adds them
+                PARSE_KEY: sorted(signal.value for signal in read_signals(text).signals),
+                QUESTION_KEY: read_signals(text).asked_in_general,
+            },
             events=[],
             paused=False,
             followup_action=None,
             active_loop={},
             latest_action_name="action_listen",
         )
+
+    return build
+
+
+@pytest.fixture
+def plan_for(library: ContentLibrary) -> PlanFactory:
+    """Plans the advice for a message, with the risk signals the NLU pipeline would find in it."""
+
+    def build(
+        intent: str,
+        text: str,
+        role: str | None = None,
+        age_band: str | None = None,
+        context: ConversationContext = ConversationContext(),
+    ) -> AdvicePlan | None:
+        return plan_advice(library, intent, text, read_signals(text), role, age_band, context)
 
     return build

@@ -4,16 +4,22 @@ The criteria are the police referral criteria of the Pan-Dorset online safety pr
 (001_08e16c24f7897ee2.txt: "adults involvement; coercion or blackmail; extreme or violent; under 13 or at
 immediate risk of harm", and "sexting, grooming, child sexual exploitation, serious threats made or
 significant risk of harm to the victim, or where a person 18 or over is involved"), plus self-harm.
+
+The decision is one function of the message's intent and risk signals, the user's age band and what the
+conversation had already established, so a detail added later ("he's 25") changes the decision just as
+it would have in the first message.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from bot.safeguarding.audience import AgeBand
 from bot.safeguarding.signals import RiskSignal
-from bot.safeguarding.topics import ADVICE_TOPICS, Topic
+from bot.safeguarding.topics import ADVICE_TOPICS, Topic, topic_for_intent
 
 
 class ReferralCriterion(str, Enum):
@@ -45,13 +51,26 @@ _SEXUAL_TOPICS = frozenset({Topic.NUDE_IMAGE_SHARING, Topic.SEXTORTION, Topic.GR
 _SEXUAL_SIGNALS = frozenset(
     {RiskSignal.IMAGES_REQUESTED, RiskSignal.IMAGE_SHARED_WITHOUT_CONSENT, RiskSignal.THREAT_TO_SHARE}
 )
+_CRITERIA_ORDER = tuple(ReferralCriterion)
+
+
+@dataclass(frozen=True)
+class ConversationContext:
+    """What earlier messages in the conversation established (kept in the tracker's slots)."""
+
+    topic: Topic | None = None
+    signals: frozenset[RiskSignal] = frozenset()
+    reasons: frozenset[ReferralCriterion] = frozenset()
 
 
 @dataclass(frozen=True)
 class EscalationDecision:
-    """Whether to bring a human in, and the referral criteria that say so (empty when not)."""
+    """What the message is about in context, every signal known so far, and the criteria met."""
 
+    topic: Topic
+    signals: frozenset[RiskSignal]
     reasons: tuple[ReferralCriterion, ...]
+    new_reasons: tuple[ReferralCriterion, ...]
 
     @property
     def escalate(self) -> bool:
@@ -63,26 +82,111 @@ class EscalationDecision:
         """The reasons in plain words."""
         return [reason.description for reason in self.reasons]
 
+    @property
+    def signal_names(self) -> list[str]:
+        """The signals as sorted plain names, for slots and JSON."""
+        return sorted(signal.value for signal in self.signals)
 
-def decide_escalation(
-    topic: Topic, signals: frozenset[RiskSignal], age_band: str | None = None
-) -> EscalationDecision:
-    """Apply the referral criteria to what is known about the conversation so far."""
-    reasons: list[ReferralCriterion] = []
+    @property
+    def reason_names(self) -> list[str]:
+        """The referral criteria as plain names, for slots and JSON."""
+        return [reason.value for reason in self.reasons]
+
+
+def urgent_topic(signals: frozenset[RiskSignal]) -> Topic | None:
+    """The topic a message's own words demand even when the NLU could not tell what it was about."""
+    if RiskSignal.IMMEDIATE_DANGER in signals:
+        return Topic.IMMEDIATE_DANGER
+    if RiskSignal.SELF_HARM_INTENT in signals:
+        return Topic.SELF_HARM
+    return None
+
+
+_STAND_INS = ("follow_up", "nlu_fallback")  # intents that say how a message relates, not what it is about
+
+
+def intent_in_context(parse: Mapping[str, Any], signals: frozenset[RiskSignal], context: ConversationContext) -> str | None:
+    """The intent to decide on: the NLU's, unless it only says "follow-up" or "unsure".
+
+    A follow-up with no conversation before it, or a message the NLU was unsure of that states a risk
+    signal, is read as its best-ranked real intent: "dont tell ur parents he said" as a first message
+    is a grooming disclosure, and a risky message must get advice, not a request to rephrase.
+    """
+    intent = (parse.get("intent") or {}).get("name")
+    unsure = intent == "nlu_fallback" and bool(signals)
+    alone = intent == "follow_up" and context.topic is None
+    if not (unsure or alone):
+        return intent
+    ranked = [entry.get("name") for entry in parse.get("intent_ranking") or []]
+    return next((name for name in ranked if name not in _STAND_INS), intent)
+
+
+def conversation_topic(intent: str | None, signals: frozenset[RiskSignal], context: ConversationContext) -> Topic:
+    """The topic of a message read in its conversation.
+
+    A follow-up ("it's on snapchat", "what if he already has them?") belongs to the conversation's topic.
+    A message the NLU could not place is answered as danger or self-harm when its words say so (a missed
+    disclosure must still get the emergency advice), and as the conversation's topic when it states a
+    risk signal there (a detail such as "hes 25").
+    """
+    topic = topic_for_intent(intent)
+    if topic not in (Topic.FOLLOW_UP, Topic.OTHER):
+        return topic
+    urgent = urgent_topic(signals)
+    if urgent is not None:
+        return urgent
+    if context.topic in ADVICE_TOPICS and (topic is Topic.FOLLOW_UP or signals):
+        return context.topic
+    return topic
+
+
+def _criteria_met(
+    topic: Topic, signals: frozenset[RiskSignal], age_band: str | None, asked_in_general: bool
+) -> set[ReferralCriterion]:
+    met: set[ReferralCriterion] = set()
     in_scope = topic in ADVICE_TOPICS  # a message about online harm, not chit-chat
     sexual = topic in _SEXUAL_TOPICS or bool(signals & _SEXUAL_SIGNALS)
-
-    if topic is Topic.IMMEDIATE_DANGER or RiskSignal.IMMEDIATE_DANGER in signals:
-        reasons.append(ReferralCriterion.IMMEDIATE_RISK)
+    # A question about danger in general ("what should I do if someone follows me") is answered with the
+    # danger advice (999 first) but is not a referral; self-harm always is.
+    if (topic is Topic.IMMEDIATE_DANGER and not asked_in_general) or RiskSignal.IMMEDIATE_DANGER in signals:
+        met.add(ReferralCriterion.IMMEDIATE_RISK)
     if topic is Topic.SELF_HARM or RiskSignal.SELF_HARM_INTENT in signals:
-        reasons.append(ReferralCriterion.SELF_HARM)
+        met.add(ReferralCriterion.SELF_HARM)
     if in_scope and RiskSignal.ADULT_INVOLVED in signals:
-        reasons.append(ReferralCriterion.ADULT_INVOLVED)
-    coerced = topic in {Topic.GROOMING, Topic.SEXTORTION} or RiskSignal.THREAT_TO_SHARE in signals
+        met.add(ReferralCriterion.ADULT_INVOLVED)
+    # A grooming or blackmail disclosure is coercion; a question about it in general is not.
+    coerced = (topic in {Topic.GROOMING, Topic.SEXTORTION} and not asked_in_general) or (
+        RiskSignal.THREAT_TO_SHARE in signals
+    )
     if coerced or (sexual and RiskSignal.MONEY_DEMANDED in signals):
-        reasons.append(ReferralCriterion.COERCION_OR_BLACKMAIL)
-    if in_scope and (signals & {RiskSignal.EXTREME_CONTENT, RiskSignal.VIOLENCE_THREATENED}):
-        reasons.append(ReferralCriterion.EXTREME_OR_VIOLENT)
+        met.add(ReferralCriterion.COERCION_OR_BLACKMAIL)
+    if in_scope and signals & {RiskSignal.EXTREME_CONTENT, RiskSignal.VIOLENCE_THREATENED}:
+        met.add(ReferralCriterion.EXTREME_OR_VIOLENT)
     if sexual and (RiskSignal.AGE_UNDER_13 in signals or age_band == AgeBand.UNDER_13.value):
-        reasons.append(ReferralCriterion.UNDER_13)
-    return EscalationDecision(reasons=tuple(reasons))
+        met.add(ReferralCriterion.UNDER_13)
+    return met
+
+
+def decide_escalation(
+    intent: str | None,
+    signals: frozenset[RiskSignal],
+    age_band: str | None = None,
+    context: ConversationContext = ConversationContext(),
+    asked_in_general: bool = False,
+) -> EscalationDecision:
+    """Apply the referral criteria to this message in the light of the conversation so far.
+
+    Signals stated earlier in the conversation still count; `new_reasons` are the criteria this message
+    meets that the conversation had not met before. `asked_in_general` (from the risk-signal component)
+    marks a message that asks about grooming, blackmail or danger without disclosing any.
+    """
+    topic = conversation_topic(intent, signals, context)
+    known = signals | context.signals
+    met = _criteria_met(topic, known, age_band, asked_in_general and not context.signals)
+    reasons = tuple(criterion for criterion in _CRITERIA_ORDER if criterion in met)
+    return EscalationDecision(
+        topic=topic,
+        signals=known,
+        reasons=reasons,
+        new_reasons=tuple(reason for reason in reasons if reason not in context.reasons),
+    )

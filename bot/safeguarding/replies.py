@@ -1,12 +1,12 @@
-"""Turning an assessment into the chat messages a user reads."""
+"""Turning an escalation decision into the chat messages a user reads."""
 
 from __future__ import annotations
 
 import re
 
-from bot.safeguarding.assessment import Assessment
 from bot.safeguarding.audience import Audience
 from bot.safeguarding.content import ESCALATION_TOPIC, ContentItem, ContentLibrary
+from bot.safeguarding.escalation import EscalationDecision
 from bot.safeguarding.topics import EMERGENCY_FIRST_TOPICS
 
 MAX_MESSAGE_CHARS = 600  # long advice is split so each message stays short enough to read on a phone
@@ -49,7 +49,7 @@ def drop_repeats(items: list[ContentItem]) -> list[ContentItem]:
     return kept
 
 
-def advice_items(library: ContentLibrary, assessment: Assessment, audience: Audience, text: str) -> tuple[
+def advice_items(library: ContentLibrary, decision: EscalationDecision, audience: Audience, text: str) -> tuple[
     list[ContentItem], list[str]
 ]:
     """The advice items in the order they are said, and the signpost ids to list under them.
@@ -58,28 +58,28 @@ def advice_items(library: ContentLibrary, assessment: Assessment, audience: Audi
     first; for other escalated topics the escalation advice leads. Harmful-content kinds named in
     the user's words (extremist, hate...) add their specific route before the general advice.
     """
-    topic_content = library.for_topic(assessment.topic.value, audience)
+    topic_content = library.for_topic(decision.topic.value, audience)
     items: list[ContentItem] = []
     signposts: list[str] = []
-    if assessment.decision.escalate and assessment.topic not in EMERGENCY_FIRST_TOPICS:
+    if decision.escalate and decision.topic not in EMERGENCY_FIRST_TOPICS:
         escalation = library.for_topic(ESCALATION_TOPIC, audience)
         items.extend(escalation.advice)
         signposts.extend(escalation.signposts)
-    for kind in library.topics[assessment.topic.value].kinds_mentioned(text):
+    for kind in library.topics[decision.topic.value].kinds_mentioned(text):
         items.extend(kind.advice)
         signposts.extend(kind.signposts)
     items.extend(topic_content.advice)
     items = drop_repeats(items)
-    if assessment.topic in EMERGENCY_FIRST_TOPICS:
+    if decision.topic in EMERGENCY_FIRST_TOPICS:
         signposts[:0] = topic_content.signposts
     else:
         signposts.extend(topic_content.signposts)
     return items, list(dict.fromkeys(signposts))[:MAX_SIGNPOSTS]
 
 
-def compose_advice(library: ContentLibrary, assessment: Assessment, audience: Audience, text: str) -> list[str]:
+def compose_advice(library: ContentLibrary, decision: EscalationDecision, audience: Audience, text: str) -> list[str]:
     """The chat messages for an advice reply: the advice, then the services that can help."""
-    items, signpost_ids = advice_items(library, assessment, audience, text)
+    items, signpost_ids = advice_items(library, decision, audience, text)
     messages = pack_messages([item.text for item in items])
     if signpost_ids:
         messages.append("\n".join([SIGNPOSTS_HEADING, *library.signpost_lines(signpost_ids)]))

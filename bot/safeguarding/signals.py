@@ -1,14 +1,30 @@
 """Risk signals: the facts in a message that the referral criteria turn on.
 
-This is a first, rule-based detector (word patterns with a simple negation check). It is deliberately
-easy to read and test; the recognition issue replaces it with a spaCy pipeline component.
+The detector is a blank spaCy English pipeline (tokenizer plus a lookup lemmatizer whose table we write,
+so nothing is downloaded) with a `Matcher` and a `PhraseMatcher` built from data/lexicon/risk_signals.yml.
+A match only counts when the message states it: a negation earlier in the same clause ("he didn't ask to
+meet") or a hypothetical opener earlier in the same sentence ("what if someone asks for pics") cancels
+it. Self-harm and immediate danger are cancelled only by openers about someone else ("what should I do
+if someone is following me"): "what if I just end it all" must still reach a human.
+
+The Rasa pipeline runs this detector on every message (bot/safeguarding/nlu_component.py), so the
+actions and the triage CLI read the same signals from the parse result.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PARSE_KEY = "risk_signals"  # the key under which the Rasa parse result carries the signal names
+QUESTION_KEY = "risk_asked_in_general"  # true when the message only asks about risks it does not disclose
 
 
 class RiskSignal(str, Enum):
@@ -30,121 +46,190 @@ class RiskSignal(str, Enum):
     EXTREME_CONTENT = "extreme_content"
 
 
-_IMAGE = r"(?:nudes?|naked|pics?|pictures?|photos?|selfies?|videos?|vids?|images?|snaps?|sexy|topless|nsfw)"
-_ADULT_AGE = r"(?:1[89]|[2-9]\d)"
-_CHILD_AGE = r"(?:[4-9]|1[0-2])"
-
-_PATTERNS: dict[RiskSignal, tuple[str, ...]] = {
-    RiskSignal.ADULT_INVOLVED: (
-        r"\b(?:an? )?(?:adult|grown[- ]?up|older (?:man|guy|bloke|woman|lady|person|men))\b",
-        r"\b(?:man|guy|bloke|woman|lady) (?:in (?:his|her) (?:20|30|40|50|60)s)\b",
-        rf"\b(?:he|she|they|him|her|hes|shes|he'?s|she'?s|who'?s|who is|is|was|says (?:he|she)'?s|claims to be)\s+(?:like\s+)?{_ADULT_AGE}\b",
-        rf"\b{_ADULT_AGE}\s*(?:yo|y/o|yrs?|years?)(?:[\s-]*old)?\s+(?:man|guy|bloke|woman|lady|bloke)\b",
-        r"\b(?:my|his|her|a) (?:teacher|coach|tutor|youth leader|step-?dad|uncle)\b.*\b(?:asked|sent|wants|messag\w*|touch\w*)\b",
-    ),
-    RiskSignal.AGE_UNDER_13: (
-        rf"\b(?:i'?m|im|i am|aged?|she'?s|he'?s|shes|hes|only)\s+{_CHILD_AGE}\b(?!\s*(?:pm|am|:|%|\.\d))",
-        rf"\b{_CHILD_AGE}\s*(?:yo|y/o|yrs?|years?)(?:[\s-]*old)\b",
-        r"\b(?:year|yr) [3-7]\b|\bprimary school\b",
-    ),
-    RiskSignal.IMAGES_REQUESTED: (
-        rf"\b(?:ask\w*|want\w*|beg\w*|pressur\w*|keeps? on at|demand\w*|tell\w* me to|told me to|make me|made me)\b[^.?!]{{0,40}}\b(?:send|show|take|share)\b[^.?!]{{0,25}}\b{_IMAGE}",
-        rf"\b(?:send|sent)\s+(?:me\s+|him\s+|her\s+)?(?:a\s+|some\s+|more\s+|ur\s+|your\s+)?(?:nudes?|naked|topless|sexy)\b",
-        r"\b(?:ask\w*|want\w*|beg\w*)\b[^.?!]{0,30}\b(?:nudes?|naked pics?|video ?call|facetime|cam|webcam)\b",
-        r"\bsend (?:more|another)\b",
-        rf"\b(?:wants?|wanted|asks? for|asked for|asking for|begging for)\s+(?:me\s+)?(?:to\s+)?(?:some\s+|more\s+|my\s+)?{_IMAGE}",
-    ),
-    RiskSignal.IMAGE_SHARED_WITHOUT_CONSENT: (
-        rf"\b(?:shared|posted|forwarded|spread|leaked|sent round|sent around|screenshotted|uploaded|showed everyone)\b[^.?!]{{0,40}}\b{_IMAGE}",
-        rf"\b{_IMAGE}\b[^.?!]{{0,40}}\b(?:got |been |was |were |is |are )?(?:shared|posted|forwarded|leaked|spread|sent round|going round|everywhere)\b",
-        r"\b(?:deep ?fakes?|fake nudes?|ai nudes?|nudify|undress app)\b",
-    ),
-    RiskSignal.THREAT_TO_SHARE: (
-        r"\b(?:threat\w*|gonna|going to|will|would|says he'?ll|says she'?ll|said he'?d|said she'?d)\b[^.?!]{0,30}\b(?:share|post|send|leak|show|expose|put)\b[^.?!]{0,40}\b(?:everyone|unless|family|friends|school|online|parents|followers)\b",
-        r"\bunless i (?:pay|send)\b",
-        r"\bor (?:else )?(?:he|she|they|it)(?:'?ll| will| is going to| are going to)? (?:share|post|send|leak|show|expose)\w*\b",
-        r"\b(?:blackmail\w*|sextort\w*|expose me)\b",
-    ),
-    RiskSignal.MONEY_DEMANDED: (
-        r"\b(?:pay|money|\d+\s?(?:quid|pounds|dollars)|gift ?cards?|bitcoin|crypto|paypal|cash ?app|bank details)\b",
-        r"[£$€]\s?\d+",
-    ),
-    RiskSignal.SECRECY_REQUESTED: (
-        r"\b(?:keep|kept|keeping)\b[^.?!]{0,20}\bsecret\b",
-        r"\b(?:don'?t|dont|do not|not to|never) tell\b",
-        r"\bour (?:little )?secret\b",
-        r"\bdelete (?:the|our) (?:chat|messages)\b",
-    ),
-    RiskSignal.MEETING_PLANNED: (
-        r"\b(?:meet|meeting|hang out)\b[^.?!]{0,20}\b(?:up|irl|in person|in real life|me|him|her|them|at|after school|tomorrow|tonight|this weekend)\b",
-        r"\b(?:pick me up|come (?:and )?get me|come round|come over)\b",
-    ),
-    RiskSignal.GIFTS_OFFERED: (
-        r"\b(?:robux|v-?bucks|skins?|gift ?cards?|bought me|buys? me|sends? me (?:money|presents|gifts)|presents?|gifts?|free stuff)\b",
-    ),
-    RiskSignal.MOVED_TO_PRIVATE_CHAT: (
-        r"\b(?:move|moved|moving|switch|talk|chat|add me|message me|dm me)\b[^.?!]{0,25}\b(?:snap\w*|whatsapp|telegram|kik|private|dms?|discord|another app|different app)\b",
-        r"\b(?:wants?|asked for|asking for)\b[^.?!]{0,15}\b(?:my )?(?:number|snap|whatsapp|address)\b",
-    ),
-    RiskSignal.VIOLENCE_THREATENED: (
-        r"\b(?:kill|stab|shoot|beat up|batter|jump|hurt|smash|burn)\s+(?:you|me|him|her|them|us|my)\b",
-        r"\b(?:death|rape) threats?\b|\bthreaten\w* to (?:kill|hurt|stab|beat|rape)\b",
-        r"\b(?:knife|gun)\b",
-    ),
-    RiskSignal.SELF_HARM_INTENT: (
-        r"\b(?:kill|hurt|cut|harm|hang|starve)(?:ing)? (?:my ?self|herself|himself|themselves)\b",
-        r"\b(?:i|ive|i'?ve|im|i'?m|been|keep|started|she|he|she'?s|he'?s|is|has been)\s+(?:been\s+|started\s+|thinking about\s+)?self[- ]?harm\w*",
-        r"\bsuicidal\b|\b(?:commit\w*|attempt\w*|thinking about|thoughts of) suicide\b",
-        r"\b(?:want|wanna|going) to (?:die|end it)\b|\bend it all\b|\bend my life\b",
-        r"\b(?:don'?t|dont|do not) want to (?:be here|live|be alive|wake up)\b",
-        r"\bbetter off without me\b|\bno reason to live\b|\bcan'?t (?:do this|go on) any ?more\b",
-        r"\b(?:bother|point (?:in|of)) (?:waking up|getting up|living|being here|carrying on)\b|\bwish i (?:wouldn'?t|wouldnt|didn'?t) wake up\b",
-        r"\boverdos\w*\b",
-    ),
-    RiskSignal.IMMEDIATE_DANGER: (
-        r"\b(?:outside|at) (?:my|the) (?:house|door|window|home|school|flat)\b",
-        r"\b(?:on (?:his|her|their) way|coming (?:to|round|over|for me)|following me|followed me|is here|he'?s here|she'?s here)\b",
-        r"\b(?:right now|rn)\b[^.?!]{0,40}\b(?:scared|danger|help|meet|hurt)\b|\bin danger\b|\bhelp me now\b",
-        r"\b(?:meeting|meet) (?:him|her|them|up)? ?(?:today|tonight|in an hour|now)\b",
-    ),
-    RiskSignal.EXTREME_CONTENT: (
-        r"\b(?:behead\w*|execution|gore|terroris\w*|isis|extremis\w*|bomb\w*|massacre|shooting video|murder video)\b",
-        r"\b(?:child (?:abuse|porn)|csam|(?:kids?|child|children) (?:being )?abused)\b",
-        r"\b(?:animal cruelty|torture)\b",
-    ),
-}
-
-_NEGATION = re.compile(
-    r"\b(?:not|never|no|didn'?t|didnt|doesn'?t|doesnt|hasn'?t|hasnt|haven'?t|havent|won'?t|wont|isn'?t|isnt|wasn'?t|wasnt)\b"
-)
-_NEGATION_WINDOW = 25  # characters before a match in which a negation word cancels it
+EXCLUDE_WINDOW = 3  # tokens before a match in which an `exclude_before` word cancels it
 
 
-@lru_cache(maxsize=1)
-def _compiled() -> dict[RiskSignal, tuple[re.Pattern[str], ...]]:
-    return {
-        signal: tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
-        for signal, patterns in _PATTERNS.items()
-    }
+@dataclass(frozen=True)
+class SignalReading:
+    """What a message says about risk: the signals it states, and whether it only asks in general.
+
+    `asked_in_general` is true when the message states no signal but asks about one ("what should I
+    do if someone asks to meet up") or denies one ("he's never asked for pics, should we worry?").
+    """
+
+    signals: frozenset[RiskSignal]
+    asked_in_general: bool
+
+
+@dataclass(frozen=True)
+class SignalRules:
+    """How one signal is recognised, as read from the lexicon."""
+
+    signal: RiskSignal
+    counts_when_hypothetical: bool
+    exclude_before: frozenset[str]
+    exclude_after: frozenset[str]
+
+
+def _regular_forms(lemma: str, doubled: bool) -> set[str]:
+    stem = lemma + lemma[-1] if doubled else lemma
+    if lemma.endswith("e") and not lemma.endswith("ee"):
+        return {lemma + "s", lemma + "d", lemma[:-1] + "ing", lemma[:-1] + "in"}
+    return {lemma + "s", lemma + "es", stem + "ed", stem + "ing", stem + "in"}
+
+
+def lemma_table(lemmas: Mapping[str, Any]) -> dict[str, str]:
+    """Inflected form -> lemma, generated from the lexicon's verbs and nouns plus its irregular forms."""
+    table: dict[str, str] = {}
+    doubled = set(lemmas.get("doubled", []))
+    for verb in lemmas.get("verbs", []):
+        table.update(dict.fromkeys(_regular_forms(verb, verb in doubled), verb))
+    for noun in lemmas.get("nouns", []):
+        table.update({noun + "s": noun, noun + "es": noun})
+    table.update({str(form): str(lemma) for form, lemma in lemmas.get("irregular", {}).items()})
+    return table
 
 
 def _normalise(text: str) -> str:
-    return re.sub(r"[’‘`]", "'", text.lower())
+    return re.sub(r"[’‘`]", "'", text).lower()
 
 
-def _is_negated(text: str, start: int) -> bool:
-    window = text[max(0, start - _NEGATION_WINDOW) : start]
-    clause = re.split(r"[.,;!?]|\bbut\b", window)[-1]
-    return bool(_NEGATION.search(clause))
+class SignalDetector:
+    """Finds stated risk signals in a message with spaCy matchers over a lexicon."""
+
+    def __init__(self, lexicon: Mapping[str, Any]) -> None:
+        import spacy  # imported here: loading spaCy is slow, and importing this module must stay cheap
+        from spacy.lookups import Lookups
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self._nlp = spacy.blank("en")
+        lookups = Lookups()
+        lookups.add_table("lemma_lookup", lemma_table(lexicon["lemmas"]))
+        self._nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize(lookups=lookups)
+        self._sets: dict[str, list[str]] = {name: [str(w) for w in words] for name, words in lexicon["word_sets"].items()}
+        self._regexes: dict[str, str] = dict(lexicon["token_regexes"])
+        self._negations = frozenset(lexicon["negation_words"]) | {"not"}
+        self._negation_list = sorted(self._negations)
+        self._negation_window = int(lexicon["negation_window"])
+        self._released_by = frozenset(lexicon["negation_released_by"])
+        self._clause_breaks = frozenset(lexicon["clause_breaks"])
+        self._sentence_breaks = frozenset(lexicon["sentence_breaks"])
+        self._hypothetical = tuple(f" {marker} " for marker in lexicon["hypothetical_markers"])
+        self._about_someone_else = tuple(f" {marker} " for marker in lexicon["hypothetical_about_someone_else"])
+        self._matcher = Matcher(self._nlp.vocab)
+        self._phrases = PhraseMatcher(self._nlp.vocab, attr="LOWER")
+        self._rules: dict[str, SignalRules] = {}
+        for name, spec in lexicon["signals"].items():
+            signal = RiskSignal(name)
+            self._rules[name] = SignalRules(
+                signal=signal,
+                counts_when_hypothetical=bool(spec.get("counts_when_hypothetical", False)),
+                exclude_before=frozenset(self._expand(spec.get("exclude_before", []))),
+                exclude_after=frozenset(self._expand(spec.get("exclude_after", []))),
+            )
+            self._matcher.add(name, [self.compile_pattern(pattern) for pattern in spec.get("patterns", [])])
+            if spec.get("phrases"):
+                self._phrases.add(name, [self._nlp.make_doc(_normalise(p)) for p in spec["phrases"]])
+
+    def _expand(self, words: Iterable[str]) -> list[str]:
+        expanded: list[str] = []
+        for word in words:
+            expanded.extend(self._sets[word[1:]] if word.startswith("@") else [word])
+        return expanded
+
+    def compile_pattern(self, pattern: str) -> list[dict[str, Any]]:
+        """One lexicon pattern string as a spaCy Matcher pattern (the language is described in the lexicon)."""
+        tokens: list[dict[str, Any]] = []
+        for part in pattern.split():
+            if part.startswith("~"):
+                # A gap never skips a negation: "she is not 12" must not match "she is ~1 <age>".
+                tokens.append({"IS_PUNCT": False, "LEMMA": {"NOT_IN": self._negation_list}, "OP": "{0," + part[1:] + "}"})
+                continue
+            optional = part.endswith("?") and len(part) > 1
+            word = part[:-1] if optional else part
+            if word.startswith("%"):
+                token: dict[str, Any] = {"LOWER": {"REGEX": self._regexes[word[1:]]}}
+            else:
+                token = {"LEMMA": {"IN": self._expand(word.split("|"))}}
+            if optional:
+                token["OP"] = "?"
+            tokens.append(token)
+        return tokens
+
+    def read(self, text: str) -> SignalReading:
+        """The risk signals the message states (not negated, not merely asked about)."""
+        doc = self._nlp(_normalise(text))
+        lemmas = [token.lemma_ or token.lower_ for token in doc]
+        found: set[RiskSignal] = set()
+        cancelled = False
+        matches = list(self._matcher(doc)) + list(self._phrases(doc))
+        for match_id, start, end in sorted(matches, key=lambda match: match[1]):
+            rules = self._rules[self._nlp.vocab.strings[match_id]]
+            if rules.signal in found or self._excluded(rules, lemmas, start, end):
+                continue
+            markers = self._about_someone_else if rules.counts_when_hypothetical else self._hypothetical
+            if self._negated(lemmas, start) or self._hypothetical_before(lemmas, doc, start, markers):
+                cancelled = True
+                continue
+            found.add(rules.signal)
+        asks = cancelled or self._hypothetical_before(lemmas, doc, len(doc), self._hypothetical)
+        return SignalReading(frozenset(found), asked_in_general=not found and asks)
+
+    def detect(self, text: str) -> frozenset[RiskSignal]:
+        """The risk signals the message states."""
+        return self.read(text).signals
+
+    def _excluded(self, rules: SignalRules, lemmas: list[str], start: int, end: int) -> bool:
+        before = set(lemmas[max(0, start - EXCLUDE_WINDOW) : start])
+        return bool(before & rules.exclude_before) or (end < len(lemmas) and lemmas[end] in rules.exclude_after)
+
+    def _negated(self, lemmas: list[str], start: int) -> bool:
+        """A negation earlier in the same clause, close enough to govern the match."""
+        for index in range(start - 1, max(-1, start - 1 - self._negation_window), -1):
+            if lemmas[index] in self._clause_breaks:
+                return False
+            if lemmas[index] in self._negations:
+                released = set(lemmas[index + 1 : index + 3]) & self._released_by
+                in_condition = {"if", "unless"} & set(lemmas[max(0, index - 3) : index])  # "if i dont pay, he'll..."
+                return not released and not in_condition
+        return False
+
+    def _hypothetical_before(self, lemmas: list[str], doc: Any, start: int, markers: tuple[str, ...]) -> bool:
+        """A hypothetical opener ("what if", "if someone") earlier in the same sentence (or anywhere, at the end)."""
+        first = 0 if start == len(doc) else start
+        while first > 0 and lemmas[first - 1] not in self._sentence_breaks:
+            first -= 1
+        sentence = " " + " ".join(token.lower_ for token in doc[first:start]) + " "
+        return any(marker in sentence for marker in markers)
 
 
-def detect_signals(text: str) -> frozenset[RiskSignal]:
-    """The risk signals a message states (not merely mentions after a negation)."""
-    normalised = _normalise(text)
-    found: set[RiskSignal] = set()
-    for signal, patterns in _compiled().items():
-        for pattern in patterns:
-            if any(not _is_negated(normalised, m.start()) for m in pattern.finditer(normalised)):
-                found.add(signal)
-                break
-    return frozenset(found)
+@lru_cache(maxsize=4)
+def load_detector(lexicon_path: Path) -> SignalDetector:
+    """The detector for a lexicon file, built once per process."""
+    with lexicon_path.open(encoding="utf-8") as handle:
+        return SignalDetector(yaml.safe_load(handle))
+
+
+def read_signals(text: str, lexicon_path: Path | None = None) -> SignalReading:
+    """What a message says about risk, using the configured lexicon."""
+    if lexicon_path is None:
+        from bot.settings import load_settings
+
+        lexicon_path = load_settings().risk_lexicon
+    return load_detector(lexicon_path).read(text)
+
+
+def detect_signals(text: str, lexicon_path: Path | None = None) -> frozenset[RiskSignal]:
+    """The risk signals a message states, using the configured lexicon."""
+    return read_signals(text, lexicon_path).signals
+
+
+def signals_from_names(names: Iterable[str] | None) -> frozenset[RiskSignal]:
+    """Signals stored in a slot or a parse result, skipping names this version does not know."""
+    known = {signal.value for signal in RiskSignal}
+    return frozenset(RiskSignal(name) for name in names or [] if name in known)
+
+
+def reading_in_parse(parse: Mapping[str, Any]) -> SignalReading:
+    """What the Rasa pipeline's risk-signal component added to a parse result."""
+    return SignalReading(signals_from_names(parse.get(PARSE_KEY)), bool(parse.get(QUESTION_KEY)))

@@ -19,10 +19,12 @@ class Topic(str, Enum):
     REPORTING = "reporting"
     HUMAN_REQUEST = "human_request"
     GREETING = "greeting"
+    FOLLOW_UP = "follow_up"
     OTHER = "other"
 
 
 # Intent names are Rasa's; topics are ours. Intents not listed here (fallback, profile answers) are OTHER.
+# FOLLOW_UP is a message that adds to the conversation's topic (see escalation.conversation_topic).
 INTENT_TOPICS: dict[str, Topic] = {
     "bullying": Topic.BULLYING,
     "nude_image_sharing": Topic.NUDE_IMAGE_SHARING,
@@ -38,6 +40,7 @@ INTENT_TOPICS: dict[str, Topic] = {
     "start": Topic.GREETING,
     "goodbye": Topic.GREETING,
     "thanks": Topic.GREETING,
+    "follow_up": Topic.FOLLOW_UP,
 }
 
 # Topics that get advice from the content library (a file per topic in data/content/).

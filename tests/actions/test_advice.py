@@ -8,14 +8,14 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.advice import ActionGiveAdvice, plan_advice
+from actions.advice import ActionGiveAdvice
 from actions.names import Response, Slot
 from bot.safeguarding.audience import Audience
 from bot.safeguarding.content import ContentLibrary
 from bot.safeguarding.content import ContentItem
 from bot.safeguarding.replies import BULLET, MAX_MESSAGE_CHARS, SIGNPOSTS_HEADING, drop_repeats, pack_messages
 from bot.safeguarding.topics import INTENT_TOPICS, ADVICE_TOPICS
-from tests.conftest import TrackerFactory
+from tests.conftest import TrackerFactory, PlanFactory
 
 ADVICE_INTENTS = sorted(intent for intent, topic in INTENT_TOPICS.items() if topic in ADVICE_TOPICS)
 PROFILES = {
@@ -66,18 +66,18 @@ async def test_a_parent_is_recognised_from_their_words(make_tracker: TrackerFact
     assert library.for_topic("bullying", Audience.PARENT).advice[0].text in _texts(dispatcher)[0]
 
 
-def test_escalated_conversation_leads_with_escalation_advice(library: ContentLibrary) -> None:
-    plan = plan_advice(library, "nude_image_sharing", "a 30 year old man wants me to send pics", "young_person",
-                       "age_13_15", None)
-    assert plan.assessment.decision.escalate
+def test_escalated_conversation_leads_with_escalation_advice(plan_for: PlanFactory, library: ContentLibrary) -> None:
+    plan = plan_for("nude_image_sharing", "a 30 year old man wants me to send pics", "young_person",
+                       "age_13_15")
+    assert plan.decision.escalate
     assert plan.slots[Slot.ESCALATION_REASONS] == ["adult_involved"]
     assert plan.messages[0].startswith(BULLET + library.for_topic("escalation", Audience.AGE_13_15).advice[0].text)
 
 
-def test_plain_bullying_is_not_escalated(library: ContentLibrary) -> None:
-    plan = plan_advice(library, "bullying", "people in my class leave me out of the group chat", "young_person",
-                       "age_13_15", None)
-    assert not plan.assessment.decision.escalate
+def test_plain_bullying_is_not_escalated(plan_for: PlanFactory, library: ContentLibrary) -> None:
+    plan = plan_for("bullying", "people in my class leave me out of the group chat", "young_person",
+                       "age_13_15")
+    assert not plan.decision.escalate
     assert plan.slots[Slot.ESCALATION_REASONS] == []
 
 
@@ -88,8 +88,8 @@ def test_advice_is_packed_into_few_messages_without_blank_lines() -> None:
     assert all("\n\n" not in message for message in messages)
 
 
-def test_a_child_who_says_their_age_gets_words_for_their_age(library: ContentLibrary) -> None:
-    plan = plan_advice(library, "bullying", "im 11 and people keep calling me names online", None, None, None)
+def test_a_child_who_says_their_age_gets_words_for_their_age(plan_for: PlanFactory, library: ContentLibrary) -> None:
+    plan = plan_for("bullying", "im 11 and people keep calling me names online", None, None)
     assert plan.slots[Slot.ROLE] == "young_person" and plan.slots[Slot.AGE_BAND] == "under_13"
     assert library.for_topic("bullying", Audience.UNDER_13).advice[0].text in plan.messages[0]
     assert not plan.ask_role
@@ -102,8 +102,8 @@ def test_an_item_that_repeats_what_was_already_said_is_left_out() -> None:
     assert drop_repeats([first, same, new]) == [first, new]
 
 
-def test_escalated_grooming_reply_does_not_repeat_itself(library: ContentLibrary) -> None:
-    plan = plan_advice(library, "grooming", "a man on roblox wants to meet me", "young_person", "under_13", None)
+def test_escalated_grooming_reply_does_not_repeat_itself(plan_for: PlanFactory, library: ContentLibrary) -> None:
+    plan = plan_for("grooming", "a man on roblox wants to meet me", "young_person", "under_13")
     points = [line for message in plan.messages[:-1] for line in message.splitlines()]
     assert len(points) == len(set(points))
     assert sum("You are not in trouble for telling" in point for point in points) == 1

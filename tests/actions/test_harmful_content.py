@@ -2,8 +2,8 @@
 
 import pytest
 
-from actions.advice import plan_advice
 from bot.safeguarding.content import ContentLibrary
+from tests.conftest import PlanFactory
 
 
 @pytest.mark.parametrize(
@@ -15,11 +15,11 @@ from bot.safeguarding.content import ContentLibrary
         ("my feed is full of pro ana stuff", "0800 1111"),
     ],
 )
-def test_kind_specific_signpost(library: ContentLibrary, text: str, service: str) -> None:
-    plan = plan_advice(library, "harmful_content", text, "young_person", "age_13_15", None)
+def test_kind_specific_signpost(plan_for: PlanFactory, library: ContentLibrary, text: str, service: str) -> None:
+    plan = plan_for("harmful_content", text, "young_person", "age_13_15")
     assert service in plan.messages[-1]
 
 
-def test_general_harmful_content_points_to_report_harmful_content(library: ContentLibrary) -> None:
-    plan = plan_advice(library, "harmful_content", "i saw something horrible online", "parent", None, None)
+def test_general_harmful_content_points_to_report_harmful_content(plan_for: PlanFactory, library: ContentLibrary) -> None:
+    plan = plan_for("harmful_content", "i saw something horrible online", "parent", None)
     assert "reportharmfulcontent.com" in plan.messages[-1]

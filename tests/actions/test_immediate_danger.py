@@ -2,21 +2,22 @@
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.advice import ActionUnclearMessage, plan_advice
+from actions.advice import ActionUnclearMessage
 from actions.names import Response
-from bot.safeguarding.assessment import assess
+from bot.safeguarding.escalation import decide_escalation
 from bot.safeguarding.content import ContentLibrary
-from tests.conftest import TrackerFactory
+from bot.safeguarding.signals import detect_signals
+from tests.conftest import TrackerFactory, PlanFactory
 
 
-def test_immediate_danger_opens_with_999(library: ContentLibrary) -> None:
-    plan = plan_advice(library, "immediate_danger", "hes outside my house right now", "young_person", "age_13_15", None)
+def test_immediate_danger_opens_with_999(plan_for: PlanFactory, library: ContentLibrary) -> None:
+    plan = plan_for("immediate_danger", "hes outside my house right now", "young_person", "age_13_15")
     assert plan.messages[0].index("999") < 120
-    assert "immediate_risk" in [reason.value for reason in plan.assessment.decision.reasons]
+    assert "immediate_risk" in [reason.value for reason in plan.decision.reasons]
 
 
 def test_danger_in_an_unrecognised_message_still_escalates() -> None:
-    assert assess("nlu_fallback", "he is following me home help me now").decision.escalate
+    assert decide_escalation("nlu_fallback", detect_signals("he is following me home help me now")).escalate
 
 
 async def test_an_unclear_message_that_shows_danger_gets_the_danger_advice(make_tracker: TrackerFactory) -> None:

@@ -1,54 +1,125 @@
-"""The rule-based risk signals: stated facts are found, negated ones are not."""
+"""The spaCy risk-signal detector: stated facts are found; negated and hypothetical ones are not."""
 
 import pytest
 
 from bot.safeguarding.signals import RiskSignal, detect_signals
 
+S = RiskSignal
 
-@pytest.mark.parametrize(
-    ("text", "signal"),
-    [
-        ("hes 25 and keeps messaging me", RiskSignal.ADULT_INVOLVED),
-        ("an older man on roblox added me", RiskSignal.ADULT_INVOLVED),
-        ("im 11 and someone asked me for pics", RiskSignal.AGE_UNDER_13),
-        ("my 10 year old got a message from a stranger", RiskSignal.AGE_UNDER_13),
-        ("he keeps asking me to send nudes", RiskSignal.IMAGES_REQUESTED),
-        ("she wants me to video call with my top off", RiskSignal.IMAGES_REQUESTED),
-        ("my pics got leaked to the whole year", RiskSignal.IMAGE_SHARED_WITHOUT_CONSENT),
-        ("someone made fake nudes of me with an app", RiskSignal.IMAGE_SHARED_WITHOUT_CONSENT),
-        ("he said he will share my photos with everyone unless i pay", RiskSignal.THREAT_TO_SHARE),
-        ("they want £200 or they post it", RiskSignal.MONEY_DEMANDED),
-        ("he told me to keep it a secret", RiskSignal.SECRECY_REQUESTED),
-        ("she said not to tell my mum", RiskSignal.SECRECY_REQUESTED),
-        ("he wants to meet up this weekend", RiskSignal.MEETING_PLANNED),
-        ("he sent me robux and skins", RiskSignal.GIFTS_OFFERED),
-        ("he asked me to move to snapchat", RiskSignal.MOVED_TO_PRIVATE_CHAT),
-        ("they said they will stab me after school", RiskSignal.VIOLENCE_THREATENED),
-        ("i want to kill myself", RiskSignal.SELF_HARM_INTENT),
-        ("i dont want to be here anymore", RiskSignal.SELF_HARM_INTENT),
-        ("hes outside my house right now", RiskSignal.IMMEDIATE_DANGER),
-        ("someone sent a beheading video in the group", RiskSignal.EXTREME_CONTENT),
-    ],
-)
-def test_signal_found_when_stated(text: str, signal: RiskSignal) -> None:
+# For every signal: a disclosure that states it, the same fact negated, and the same fact asked about.
+CASES: dict[RiskSignal, tuple[str, str, str]] = {
+    S.ADULT_INVOLVED: (
+        "hes 25 and keeps messaging me",
+        "he's not an adult, he's in my year",
+        "what if an adult messages my daughter",
+    ),
+    S.AGE_UNDER_13: (
+        "im 11 and someone asked me for pics",
+        "she is not 12, she's 15",
+        "what if a 9 year old sees this",
+    ),
+    S.IMAGES_REQUESTED: (
+        "he keeps asking me to send nudes",
+        "she never asked me to send nudes",
+        "what if someone asks for pics",
+    ),
+    S.IMAGE_SHARED_WITHOUT_CONSENT: (
+        "my pics got leaked to the whole year",
+        "he hasn't shared my pics with anyone",
+        "what if someone shares my nudes",
+    ),
+    S.THREAT_TO_SHARE: (
+        "he said he will share my photos with everyone unless i pay",
+        "she never threatened to post them",
+        "what happens if someone threatens to leak my pics",
+    ),
+    S.MONEY_DEMANDED: (
+        "they want £200 or they post it",
+        "they didn't ask for money",
+        "what if they demand money",
+    ),
+    S.SECRECY_REQUESTED: (
+        "he told me to keep it a secret",
+        "he never said to keep it secret",
+        "what if someone tells my child not to tell me",
+    ),
+    S.MEETING_PLANNED: (
+        "he wants to meet up this weekend",
+        "he didn't ask to meet",
+        "what if he asks to meet up",
+    ),
+    S.GIFTS_OFFERED: (
+        "he sent me robux and skins",
+        "he has never sent me gift cards",
+        "what if someone offers my son v bucks",
+    ),
+    S.MOVED_TO_PRIVATE_CHAT: (
+        "he asked me to move to snapchat",
+        "she didn't ask me to move to whatsapp",
+        "what if someone wants my number",
+    ),
+    S.VIOLENCE_THREATENED: (
+        "they said they will stab me after school",
+        "nobody has threatened to hurt me",
+        "what if they threaten to beat me up",
+    ),
+    S.SELF_HARM_INTENT: (
+        "i want to kill myself",
+        "i'm not going to kill myself, i just feel sad",
+        "",  # self-harm counts even when asked about: see test_self_harm_and_danger_count_when_asked_about
+    ),
+    S.IMMEDIATE_DANGER: (
+        "hes outside my house right now",
+        "he isn't outside my house, he's in another city",
+        "",
+    ),
+    S.EXTREME_CONTENT: (
+        "someone sent a beheading video in the group",
+        "it wasn't gore, just a meme",
+        "what if my son sees terrorist propaganda",
+    ),
+}
+
+
+@pytest.mark.parametrize(("signal", "text"), [(signal, cases[0]) for signal, cases in CASES.items()])
+def test_signal_found_when_stated(signal: RiskSignal, text: str) -> None:
     assert signal in detect_signals(text)
 
 
-@pytest.mark.parametrize(
-    ("text", "signal"),
-    [
-        ("he didn't ask to meet up", RiskSignal.MEETING_PLANNED),
-        ("she never asked me to send nudes", RiskSignal.IMAGES_REQUESTED),
-        ("i'm not going to kill myself, i just feel sad", RiskSignal.SELF_HARM_INTENT),
-    ],
-)
-def test_negated_signal_is_not_found(text: str, signal: RiskSignal) -> None:
+@pytest.mark.parametrize(("signal", "text"), [(signal, cases[1]) for signal, cases in CASES.items()])
+def test_negated_signal_is_not_found(signal: RiskSignal, text: str) -> None:
+    assert signal not in detect_signals(text)
+
+
+@pytest.mark.parametrize(("signal", "text"), [(signal, cases[2]) for signal, cases in CASES.items() if cases[2]])
+def test_hypothetical_signal_is_not_a_disclosure(signal: RiskSignal, text: str) -> None:
     assert signal not in detect_signals(text)
 
 
 @pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("what if i just kill myself", S.SELF_HARM_INTENT),
+        ("what if he is outside my house right now", S.IMMEDIATE_DANGER),
+    ],
+)
+def test_self_harm_and_danger_count_when_asked_about(text: str, signal: RiskSignal) -> None:
+    """Missing a real disclosure costs more than a false alarm, so "what if" does not cancel these two."""
+    assert signal in detect_signals(text)
+
+
+@pytest.mark.parametrize(
     "text",
-    ["this game is killing me", "im dying of laughter", "send me the homework pics", "my phone is dead", "hi"],
+    [
+        "this game is killing me",
+        "im dying of laughter",
+        "send me the homework pics",
+        "my phone is dead",
+        "my mum will kill me if im late",
+        "this level is going to kill me",
+        "hi",
+        "",
+    ],
 )
 def test_everyday_messages_carry_no_risk_signal(text: str) -> None:
     assert detect_signals(text) == frozenset()
@@ -56,7 +127,26 @@ def test_everyday_messages_carry_no_risk_signal(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["honestly whats the point of waking up", "i wish i wouldnt wake up", "no reason to live anymore"],
+    [
+        "honestly whats the point of waking up",
+        "i wish i wouldnt wake up",
+        "no reason to live anymore",
+        "she's been cutting herself",
+        "i dont want to be here anymore",
+    ],
 )
 def test_indirect_self_harm_words_are_a_signal(text: str) -> None:
-    assert RiskSignal.SELF_HARM_INTENT in detect_signals(text)
+    assert S.SELF_HARM_INTENT in detect_signals(text)
+
+
+def test_a_negation_does_not_reach_into_the_next_clause() -> None:
+    assert S.IMAGES_REQUESTED in detect_signals("i said no but he keeps asking for nudes")
+
+
+def test_refusing_to_stop_is_not_a_negation() -> None:
+    assert S.IMAGES_REQUESTED in detect_signals("he won't stop asking for pics")
+
+
+def test_a_threat_to_share_is_not_yet_a_sharing() -> None:
+    signals = detect_signals("he says he'll post my pics unless i pay")
+    assert S.THREAT_TO_SHARE in signals and S.IMAGE_SHARED_WITHOUT_CONSENT not in signals

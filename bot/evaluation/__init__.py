@@ -1,0 +1,1 @@
+"""Measuring recognition: the metrics and the `make eval` command."""
