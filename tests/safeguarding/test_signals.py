@@ -1,8 +1,10 @@
 """The spaCy risk-signal detector: stated facts are found; negated and hypothetical ones are not."""
 
 import pytest
+import yaml
 
 from bot.safeguarding.signals import RiskSignal, detect_signals
+from bot.settings import load_settings
 
 S = RiskSignal
 
@@ -150,3 +152,8 @@ def test_refusing_to_stop_is_not_a_negation() -> None:
 def test_a_threat_to_share_is_not_yet_a_sharing() -> None:
     signals = detect_signals("he says he'll post my pics unless i pay")
     assert S.THREAT_TO_SHARE in signals and S.IMAGE_SHARED_WITHOUT_CONSENT not in signals
+
+
+def test_every_signal_has_rules_in_the_lexicon() -> None:
+    lexicon = yaml.safe_load(load_settings().risk_lexicon.read_text(encoding="utf-8"))
+    assert set(lexicon["signals"]) == {signal.value for signal in RiskSignal}
