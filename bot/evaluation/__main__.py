@@ -1,8 +1,8 @@
 """`make eval` (`python -m bot.evaluation`): how well the trained model recognises messages it never saw.
 
-Runs the model on two held-out sets never used for training: the dev set (tests/eval/dev_set.yml, whose
-misses guided the risk-signal lexicon) and the test set (tests/eval/test_set.yml, written separately
-and never looked at while tuning). To each message, as the first of a conversation, it applies the same
+Runs the model on three held-out sets never used for training: the dev and tuning sets
+(tests/eval/dev_set.yml, tuning_set.yml, whose misses guided the risk-signal lexicon) and the test set
+(tests/eval/test_set.yml, written separately and never looked at while tuning). To each message, as the first of a conversation, it applies the same
 `decide_escalation` the bot uses; it prints the figures and writes reports/evaluation.md and a
 confusion-matrix PNG per set. Then it runs Rasa's NLU cross-validation on the training data
 (reports/cross-validation/).
@@ -27,7 +27,9 @@ from bot.safeguarding.signals import RiskSignal, reading_in_parse
 from bot.settings import REPO_ROOT, load_settings
 from bot.triage import load_agent
 
-EVAL_SETS = {"dev": REPO_ROOT / "tests" / "eval" / "dev_set.yml", "test": REPO_ROOT / "tests" / "eval" / "test_set.yml"}
+EVAL_SETS = {
+    name: REPO_ROOT / "tests" / "eval" / f"{name}_set.yml" for name in ("dev", "tuning", "test")
+}
 REPORTS = REPO_ROOT / "reports"
 TARGETS = {"macro_f1": 0.92, "escalation_recall": 0.98, "false_escalation_rate": 0.05, "out_of_scope": 0.95}
 
@@ -60,6 +62,12 @@ def _bullets(items: list[str]) -> list[str]:
     return [f"- {item}" for item in items] or ["None."]
 
 
+def _out_of_scope_row(rate: float | None) -> str:
+    if rate is None:
+        return "| out-of-scope messages given no harm topic | (none in this set) | |"
+    return f"| out-of-scope messages given no harm topic | {rate:.3f} | >= {TARGETS['out_of_scope']} ({_mark(rate >= TARGETS['out_of_scope'])}) |"
+
+
 def _mark(ok: bool) -> str:
     return "met" if ok else "NOT MET"
 
@@ -79,8 +87,7 @@ def report_lines(name: str, result: Evaluation, total: int) -> list[str]:
         f"({_mark(result.false_escalation_rate <= TARGETS['false_escalation_rate'])}) |",
         f"| immediate-danger and self-harm messages not escalated | {len(result.must_escalate_missed)} | 0 "
         f"({_mark(not result.must_escalate_missed)}) |",
-        f"| out-of-scope messages given no harm topic | {result.out_of_scope_without_harm_topic:.3f} | >= "
-        f"{TARGETS['out_of_scope']} ({_mark(result.out_of_scope_without_harm_topic >= TARGETS['out_of_scope'])}) |",
+        _out_of_scope_row(result.out_of_scope_without_harm_topic),
         "",
         "### Intents",
         "",

@@ -68,7 +68,7 @@ class Evaluation:
     false_escalation_rate: float
     must_escalate_missed: list[str]
     signals: dict[str, Scores]
-    out_of_scope_without_harm_topic: float
+    out_of_scope_without_harm_topic: float | None  # None when the set has no out-of-scope messages
     confusion: dict[tuple[str, str], int]
     missed_escalations: list[str] = field(default_factory=list)
     false_escalations: list[str] = field(default_factory=list)
@@ -130,7 +130,9 @@ def evaluate(labelled: Sequence[Labelled], predicted: Sequence[Predicted], signa
             g.text for g, p in should if g.intent in MUST_ESCALATE_INTENTS and not p.escalate
         ],
         signals=signal_scores([g.signals for g in labelled], [p.signals for p in predicted], signal_names),
-        out_of_scope_without_harm_topic=_rate(sum(p.topic not in HARM_TOPICS for p in out_of_scope), len(out_of_scope)),
+        out_of_scope_without_harm_topic=(
+            _rate(sum(p.topic not in HARM_TOPICS for p in out_of_scope), len(out_of_scope)) if out_of_scope else None
+        ),
         confusion=confusion,
         missed_escalations=[g.text for g, p in should if not p.escalate],
         false_escalations=[g.text for g, p in should_not if p.escalate],

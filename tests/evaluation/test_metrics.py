@@ -72,3 +72,8 @@ def test_out_of_scope_and_confusion() -> None:
 def test_counts_must_line_up() -> None:
     with pytest.raises(ValueError):
         evaluate(LABELLED, PREDICTED[:-1], SIGNALS)
+
+
+def test_a_set_without_out_of_scope_messages_has_no_out_of_scope_rate() -> None:
+    result = evaluate(LABELLED[:3], PREDICTED[:3], SIGNALS)
+    assert result.out_of_scope_without_harm_topic is None
