@@ -108,14 +108,13 @@ _STAND_INS = ("follow_up", "nlu_fallback")  # intents that say how a message rel
 def intent_in_context(parse: Mapping[str, Any], signals: frozenset[RiskSignal], context: ConversationContext) -> str | None:
     """The intent to decide on: the NLU's, unless it only says "follow-up" or "unsure".
 
-    A follow-up with no conversation before it, or a message the NLU was unsure of that states a risk
+    With no conversation before it, a follow-up, or a message the NLU was unsure of that states a risk
     signal, is read as its best-ranked real intent: "dont tell ur parents he said" as a first message
-    is a grooming disclosure, and a risky message must get advice, not a request to rephrase.
+    is a grooming disclosure, and a risky message must get advice, not a request to rephrase. Within a
+    conversation, `conversation_topic` reads both in the conversation's topic instead.
     """
     intent = (parse.get("intent") or {}).get("name")
-    unsure = intent == "nlu_fallback" and bool(signals)
-    alone = intent == "follow_up" and context.topic is None
-    if not (unsure or alone):
+    if context.topic is not None or intent not in _STAND_INS or (intent == "nlu_fallback" and not signals):
         return intent
     ranked = [entry.get("name") for entry in parse.get("intent_ranking") or []]
     return next((name for name in ranked if name not in _STAND_INS), intent)

@@ -146,3 +146,5 @@ def test_an_unsure_message_that_states_a_risk_is_read_as_its_best_real_intent() 
     parse = _parse("nlu_fallback", "follow_up", "nude_image_sharing")
     assert intent_in_context(parse, frozenset({S.ADULT_INVOLVED}), ConversationContext()) == "nude_image_sharing"
     assert intent_in_context(parse, frozenset(), ConversationContext()) == "nlu_fallback"
+    in_a_conversation = ConversationContext(topic=Topic.GROOMING)
+    assert intent_in_context(parse, frozenset({S.ADULT_INVOLVED}), in_a_conversation) == "nlu_fallback"
