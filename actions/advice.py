@@ -13,15 +13,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.names import ActionName, Response, Slot
 from bot.safeguarding.audience import Role, age_band_for_age, audience_for, infer_role, stated_own_age
 from bot.safeguarding.content import ContentLibrary, load_library
-from bot.safeguarding.escalation import (
-    ConversationContext,
-    EscalationDecision,
-    ReferralCriterion,
-    decide_escalation,
-    intent_in_context,
-)
+from bot.safeguarding.escalation import ConversationContext, EscalationDecision, ReferralCriterion, decide_on_parse
 from bot.safeguarding.replies import compose_advice
-from bot.safeguarding.signals import SignalReading, reading_in_parse, signals_from_names
+from bot.safeguarding.signals import signals_from_names
 from bot.safeguarding.topics import ADVICE_TOPICS, Topic
 from bot.settings import load_settings
 
@@ -38,9 +32,7 @@ class AdvicePlan:
 
 def plan_advice(
     library: ContentLibrary,
-    intent: str | None,
-    text: str,
-    reading: SignalReading,
+    parse: dict[str, Any],
     role: str | None,
     age_band: str | None,
     context: ConversationContext,
@@ -52,6 +44,7 @@ def plan_advice(
     son...", "im 12 and..."); if not, they get the young-person advice and are asked who they are
     afterwards, never before.
     """
+    text = parse.get("text") or ""
     slots: dict[str, Any] = {}
     if role is None:
         inferred = infer_role(text)
@@ -62,7 +55,7 @@ def plan_advice(
             slots[Slot.AGE_BAND] = age_band
         if inferred is not None:
             role = slots[Slot.ROLE] = inferred.value
-    decision = decide_escalation(intent, reading.signals, age_band, context, reading.asked_in_general)
+    decision = decide_on_parse(parse, age_band, context)
     if decision.topic not in ADVICE_TOPICS:
         return None
     slots[Slot.TOPIC] = decision.topic.value
@@ -92,16 +85,12 @@ def conversation_context(tracker: Tracker) -> ConversationContext:
 
 async def advise(dispatcher: CollectingDispatcher, tracker: Tracker, otherwise: str) -> list[EventType]:
     """Send the advice for the latest message, or the `otherwise` response when there is none."""
-    reading = reading_in_parse(tracker.latest_message)
-    context = conversation_context(tracker)
     plan = plan_advice(
         library=load_library(load_settings().content_dir),
-        intent=intent_in_context(tracker.latest_message, reading.signals, context),
-        text=tracker.latest_message.get("text") or "",
-        reading=reading,
+        parse=tracker.latest_message,
         role=tracker.get_slot(Slot.ROLE),
         age_band=tracker.get_slot(Slot.AGE_BAND),
-        context=context,
+        context=conversation_context(tracker),
     )
     if plan is None:
         dispatcher.utter_message(response=otherwise)

@@ -3,7 +3,7 @@
 Each object has `text`, `intent`, `confidence`, `topic`, `escalate`, `signals` (and `reasons`, the
 referral criteria behind `escalate`). It is the decision the live bot takes when the message opens a
 conversation: the same model (whose risk-signal component supplies `signals`), the same text handling
-and the same `decide_escalation` function.
+and the same `decide_on_parse` function.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ import sys
 from typing import Any, TextIO
 
 from bot.rasa_client import as_plain_text
-from bot.safeguarding.escalation import ConversationContext, decide_escalation, intent_in_context
-from bot.safeguarding.signals import reading_in_parse
+from bot.safeguarding.escalation import decide_on_parse
 from bot.settings import load_settings
 
 QUIET_ENVIRONMENT = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
@@ -28,12 +27,7 @@ QUIET_ENVIRONMENT = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": 
 def triage_record(text: str, parse: dict[str, Any]) -> dict[str, Any]:
     """The JSON record for one message, from Rasa's parse of it."""
     intent = (parse.get("intent") or {}).get("name")
-    reading = reading_in_parse(parse)
-    decision = decide_escalation(
-        intent_in_context(parse, reading.signals, ConversationContext()),
-        reading.signals,
-        asked_in_general=reading.asked_in_general,
-    )
+    decision = decide_on_parse(parse)
     return {
         "text": text,
         "intent": intent,

@@ -24,6 +24,18 @@ def library() -> ContentLibrary:
     return load_library(load_settings().content_dir)
 
 
+def parse_of(text: str, intent: str, entities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A Rasa parse result for the message, with the risk signals the NLU component would add."""
+    reading = read_signals(text)
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.99},
+        "entities": entities or [],
+        PARSE_KEY: sorted(signal.value for signal in reading.signals),
+        QUESTION_KEY: reading.asked_in_general,
+    }
+
+
 @pytest.fixture
 def make_tracker() -> TrackerFactory:
     """Builds a fresh Tracker for the user's latest message; no tracker is shared between tests."""
@@ -34,14 +46,7 @@ def make_tracker() -> TrackerFactory:
         return Tracker(
             sender_id="test-conversation",
             slots=dict(slots or {}),
-            latest_message={
-                "text": text,
-                "intent": {"name": intent, "confidence": 0.99},
-                "entities": entities or [],
-                # as the risk-signal NLU component adds them
-                PARSE_KEY: sorted(signal.value for signal in read_signals(text).signals),
-                QUESTION_KEY: read_signals(text).asked_in_general,
-            },
+            latest_message=parse_of(text, intent, entities),
             events=[],
             paused=False,
             followup_action=None,
@@ -63,6 +68,6 @@ def plan_for(library: ContentLibrary) -> PlanFactory:
         age_band: str | None = None,
         context: ConversationContext = ConversationContext(),
     ) -> AdvicePlan | None:
-        return plan_advice(library, intent, text, read_signals(text), role, age_band, context)
+        return plan_advice(library, parse_of(text, intent), role, age_band, context)
 
     return build

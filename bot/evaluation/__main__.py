@@ -3,7 +3,7 @@
 Runs the model on three held-out sets never used for training: the dev and tuning sets
 (tests/eval/dev_set.yml, tuning_set.yml, whose misses guided the risk-signal lexicon) and the test set
 (tests/eval/test_set.yml, written separately and never looked at while tuning). To each message, as the first of a conversation, it applies the same
-`decide_escalation` the bot uses; it prints the figures and writes reports/evaluation.md and a
+`decide_on_parse` the bot uses; it prints the figures and writes reports/evaluation.md and a
 confusion-matrix PNG per set. Then it runs Rasa's NLU cross-validation on the training data
 (reports/cross-validation/).
 """
@@ -22,8 +22,8 @@ from typing import Any
 import yaml
 
 from bot.evaluation.metrics import Evaluation, Labelled, Predicted, evaluate
-from bot.safeguarding.escalation import ConversationContext, decide_escalation, intent_in_context
-from bot.safeguarding.signals import RiskSignal, reading_in_parse
+from bot.safeguarding.escalation import decide_on_parse
+from bot.safeguarding.signals import RiskSignal
 from bot.settings import REPO_ROOT, load_settings
 from bot.triage import load_agent
 
@@ -47,9 +47,7 @@ def load_set(path: Path) -> list[Labelled]:
 def prediction(parse: dict[str, Any]) -> Predicted:
     """The bot's reading of one parsed message, as the first message of a conversation."""
     intent = (parse.get("intent") or {}).get("name") or "nlu_fallback"
-    reading = reading_in_parse(parse)
-    read_as = intent_in_context(parse, reading.signals, ConversationContext())
-    decision = decide_escalation(read_as, reading.signals, asked_in_general=reading.asked_in_general)
+    decision = decide_on_parse(parse)
     return Predicted(intent, decision.topic.value, frozenset(decision.signal_names), decision.escalate)
 
 

@@ -18,7 +18,7 @@ from enum import Enum
 from typing import Any
 
 from bot.safeguarding.audience import AgeBand
-from bot.safeguarding.signals import RiskSignal
+from bot.safeguarding.signals import RiskSignal, reading_in_parse
 from bot.safeguarding.topics import ADVICE_TOPICS, Topic, topic_for_intent
 
 
@@ -189,3 +189,15 @@ def decide_escalation(
         reasons=reasons,
         new_reasons=tuple(reason for reason in reasons if reason not in context.reasons),
     )
+
+
+def decide_on_parse(
+    parse: Mapping[str, Any], age_band: str | None = None, context: ConversationContext = ConversationContext()
+) -> EscalationDecision:
+    """The decision for a Rasa parse result: its intent read in context, and its risk-signal reading.
+
+    The advice action, the triage CLI and `make eval` all decide through this one function.
+    """
+    reading = reading_in_parse(parse)
+    intent = intent_in_context(parse, reading.signals, context)
+    return decide_escalation(intent, reading.signals, age_band, context, reading.asked_in_general)

@@ -172,7 +172,7 @@ class SignalDetector:
                 cancelled = True
                 continue
             found.add(rules.signal)
-        asks = cancelled or self._hypothetical_before(lemmas, doc, len(doc), self._hypothetical)
+        asks = cancelled or self._has_marker(doc, self._hypothetical)
         return SignalReading(frozenset(found), asked_in_general=not found and asks)
 
     def detect(self, text: str) -> frozenset[RiskSignal]:
@@ -195,12 +195,16 @@ class SignalDetector:
         return False
 
     def _hypothetical_before(self, lemmas: list[str], doc: Any, start: int, markers: tuple[str, ...]) -> bool:
-        """A hypothetical opener ("what if", "if someone") earlier in the same sentence (or anywhere, at the end)."""
-        first = 0 if start == len(doc) else start
+        """A hypothetical opener ("what if", "if someone") earlier in the same sentence."""
+        first = start
         while first > 0 and lemmas[first - 1] not in self._sentence_breaks:
             first -= 1
-        sentence = " " + " ".join(token.lower_ for token in doc[first:start]) + " "
-        return any(marker in sentence for marker in markers)
+        return self._has_marker(doc[first:start], markers)
+
+    @staticmethod
+    def _has_marker(span: Any, markers: tuple[str, ...]) -> bool:
+        words = " " + " ".join(token.lower_ for token in span) + " "
+        return any(marker in words for marker in markers)
 
 
 @lru_cache(maxsize=4)
