@@ -9,7 +9,7 @@ TRAINING_FILES := config.yml domain.yml $(shell find data/nlu data/rules data/st
 EMULATOR := tests/e2e/node_modules/.package-lock.json
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test eval setup train validate lock clean test-deps
+.PHONY: run test eval content-report setup train validate lock clean test-deps
 
 run: $(INSTALLED) $(MODEL)
 	$(PYTHON) -m bot.launcher
@@ -21,6 +21,10 @@ test: test-deps $(INSTALLED) $(MODEL) $(EMULATOR)
 FOLDS ?= 3
 eval: $(INSTALLED) $(MODEL)
 	$(PYTHON) -m bot.evaluation --folds $(FOLDS)
+
+# Per topic and audience: the entries, their readability and their sources (no model needed).
+content-report: $(INSTALLED)
+	$(PYTHON) -m bot.content_report
 
 test-deps:
 	./scripts/install-test-deps

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,9 +11,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.names import ActionName, Response, Slot
+from actions.names import ActionName, Entity, Intent, Response, Slot
 from bot.safeguarding.audience import Role, age_band_for_age, audience_for, infer_role, stated_own_age
-from bot.safeguarding.content import ContentLibrary, load_library
+from bot.safeguarding.content import ContentLibrary, LawQuestion, load_library
 from bot.safeguarding.escalation import ConversationContext, EscalationDecision, ReferralCriterion, decide_on_parse
 from bot.safeguarding.replies import compose_advice
 from bot.safeguarding.signals import signals_from_names
@@ -28,6 +29,18 @@ class AdvicePlan:
     messages: list[str]
     slots: dict[str, Any] = field(default_factory=dict)
     ask_role: bool = False
+    law_question_buttons: list[dict[str, str]] = field(default_factory=list)
+
+
+def law_question_button(question: LawQuestion) -> dict[str, str]:
+    """A button that asks the law guide's question by id, so no NLU guess stands between."""
+    entities = json.dumps({Entity.LAW_TOPIC: question.id}, separators=(",", ":"))
+    return {"title": question.title, "payload": f"/{Intent.LAW_QUESTION}{entities}"}
+
+
+def entity_value(parse: dict[str, Any], entity: str) -> str | None:
+    """The first value the parse found for an entity."""
+    return next((str(e["value"]) for e in parse.get("entities") or [] if e.get("entity") == entity), None)
 
 
 def plan_advice(
@@ -62,11 +75,13 @@ def plan_advice(
     slots[Slot.RISK_SIGNALS] = decision.signal_names
     met = set(decision.reasons) | context.reasons
     slots[Slot.ESCALATION_REASONS] = [reason.value for reason in ReferralCriterion if reason in met]
+    reply = compose_advice(library, decision, audience_for(role, age_band), text, entity_value(parse, Entity.LAW_TOPIC))
     return AdvicePlan(
         decision=decision,
-        messages=compose_advice(library, decision, audience_for(role, age_band), text),
+        messages=reply.messages,
         slots=slots,
         ask_role=role is None,
+        law_question_buttons=[law_question_button(question) for question in reply.law_questions_offered],
     )
 
 
@@ -97,6 +112,8 @@ async def advise(dispatcher: CollectingDispatcher, tracker: Tracker, otherwise: 
         return []
     for message in plan.messages:
         dispatcher.utter_message(text=message)
+    if plan.law_question_buttons:
+        dispatcher.utter_message(response=Response.PICK_LAW_QUESTION, buttons=plan.law_question_buttons)
     if plan.ask_role:
         dispatcher.utter_message(response=Response.ASK_ROLE_AFTER_ADVICE)
     return [SlotSet(name, value) for name, value in plan.slots.items()]

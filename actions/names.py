@@ -20,6 +20,7 @@ class Entity:
     USER_ROLE: Final = "user_role"
     AGE_BAND: Final = "age_band"
     PLATFORM: Final = "platform"
+    LAW_TOPIC: Final = "law_topic"  # a law guide question id, set by the law question buttons
 
 
 class Intent:
@@ -29,6 +30,7 @@ class Intent:
     GREET: Final = "greet"
     INFORM_ROLE: Final = "inform_role"
     INFORM_AGE: Final = "inform_age"
+    LAW_QUESTION: Final = "law_question"
 
 
 class Response:
@@ -43,6 +45,7 @@ class Response:
     ADULT_USER: Final = "utter_adult_user"
     PLEASE_REPHRASE: Final = "utter_please_rephrase"
     OUT_OF_SCOPE: Final = "utter_out_of_scope"
+    PICK_LAW_QUESTION: Final = "utter_pick_law_question"
 
 
 class ActionName:

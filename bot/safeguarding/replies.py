@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from bot.safeguarding.audience import Audience
-from bot.safeguarding.content import ESCALATION_TOPIC, ContentItem, ContentLibrary
+from bot.safeguarding.content import ESCALATION_TOPIC, ContentItem, ContentLibrary, LawQuestion, register_for
 from bot.safeguarding.escalation import EscalationDecision
-from bot.safeguarding.topics import EMERGENCY_FIRST_TOPICS
+from bot.safeguarding.topics import EMERGENCY_FIRST_TOPICS, Topic
 
 MAX_MESSAGE_CHARS = 600  # long advice is split so each message stays short enough to read on a phone
 MAX_SIGNPOSTS = 4
@@ -49,15 +50,43 @@ def drop_repeats(items: list[ContentItem]) -> list[ContentItem]:
     return kept
 
 
-def advice_items(library: ContentLibrary, decision: EscalationDecision, audience: Audience, text: str) -> tuple[
-    list[ContentItem], list[str]
-]:
+@dataclass(frozen=True)
+class Reply:
+    """The chat messages of an advice reply, and the law questions offered as buttons under the last."""
+
+    messages: list[str]
+    law_questions_offered: list[LawQuestion] = field(default_factory=list)
+
+
+def law_questions_asked(library: ContentLibrary, text: str, question_id: str | None) -> list[LawQuestion]:
+    """The law guide's questions a message asks: the one its button chose, or those its words name."""
+    guide = library.law_guide
+    return [guide.questions[question_id]] if question_id in guide.questions else guide.questions_asked(text)
+
+
+def law_answer(library: ContentLibrary, audience: Audience, questions: list[LawQuestion]) -> list[ContentItem]:
+    """The answers to the questions in the audience's register, then the guide's closing; empty for none."""
+    if not questions:
+        return []
+    register = register_for(audience)
+    return [item for question in questions for item in question.answers[register]] + [library.law_guide.closing[register]]
+
+
+def advice_items(
+    library: ContentLibrary,
+    decision: EscalationDecision,
+    audience: Audience,
+    text: str,
+    law_questions: list[LawQuestion] | None = None,
+) -> tuple[list[ContentItem], list[str]]:
     """The advice items in the order they are said, and the signpost ids to list under them.
 
     Self-harm and immediate-danger content starts with 999 and Childline itself, so it always goes
-    first; for other escalated topics the escalation advice leads. Harmful-content kinds named in
-    the user's words (extremist, hate...) add their specific route before the general advice.
+    first; for other escalated topics the escalation advice leads. Situations named in the user's
+    words (an AI fake, extremist content...) add their specific advice and route before the general
+    advice; a law question the guide can answer gets that answer instead of the overview.
     """
+    topic = library.topics[decision.topic.value]
     topic_content = library.for_topic(decision.topic.value, audience)
     items: list[ContentItem] = []
     signposts: list[str] = []
@@ -65,10 +94,10 @@ def advice_items(library: ContentLibrary, decision: EscalationDecision, audience
         escalation = library.for_topic(ESCALATION_TOPIC, audience)
         items.extend(escalation.advice)
         signposts.extend(escalation.signposts)
-    for kind in library.topics[decision.topic.value].kinds_mentioned(text):
-        items.extend(kind.advice)
-        signposts.extend(kind.signposts)
-    items.extend(topic_content.advice)
+    for situation in topic.situations_mentioned(text):
+        items.extend(situation.audiences[audience].advice)
+        signposts.extend(situation.audiences[audience].signposts)
+    items.extend(law_answer(library, audience, law_questions or []) or topic_content.advice)
     items = drop_repeats(items)
     if decision.topic in EMERGENCY_FIRST_TOPICS:
         signposts[:0] = topic_content.signposts
@@ -77,10 +106,18 @@ def advice_items(library: ContentLibrary, decision: EscalationDecision, audience
     return items, list(dict.fromkeys(signposts))[:MAX_SIGNPOSTS]
 
 
-def compose_advice(library: ContentLibrary, decision: EscalationDecision, audience: Audience, text: str) -> list[str]:
-    """The chat messages for an advice reply: the advice, then the services that can help."""
-    items, signpost_ids = advice_items(library, decision, audience, text)
+def compose_advice(
+    library: ContentLibrary, decision: EscalationDecision, audience: Audience, text: str, law_question_id: str | None = None
+) -> Reply:
+    """The chat messages for an advice reply: the advice, then the services that can help.
+
+    A law question the guide has no answer for is followed by the guide's questions as buttons.
+    """
+    is_law_question = decision.topic is Topic.LAW_QUESTION
+    asked = law_questions_asked(library, text, law_question_id) if is_law_question else []
+    items, signpost_ids = advice_items(library, decision, audience, text, asked)
     messages = pack_messages([item.text for item in items])
     if signpost_ids:
         messages.append("\n".join([SIGNPOSTS_HEADING, *library.signpost_lines(signpost_ids)]))
-    return messages
+    offered = list(library.law_guide.questions.values()) if is_law_question and not asked else []
+    return Reply(messages=messages, law_questions_offered=offered)

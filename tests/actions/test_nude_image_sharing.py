@@ -1,5 +1,8 @@
 """Nude image sharing: Report Remove for young people; referral criteria decide escalation."""
 
+import pytest
+
+from bot.safeguarding.audience import Audience
 from bot.safeguarding.content import ContentLibrary
 from tests.conftest import PlanFactory
 
@@ -20,3 +23,20 @@ def test_under_13_is_a_referral(plan_for: PlanFactory, library: ContentLibrary) 
     plan = plan_for("nude_image_sharing", "i sent a pic of me to a boy in my class", "young_person",
                        "under_13")
     assert [reason.value for reason in plan.decision.reasons] == ["under_13"]
+
+
+@pytest.mark.parametrize(
+    ("text", "situation"),
+    [
+        ("someone made a deepfake nude of me with an ai app", "ai_fake"),
+        ("my nudes got posted in the year group chat", "shared_on"),
+        ("a boy in my class keeps asking me for nudes", "asked_for"),
+        ("i sent a nude to my boyfriend and now i regret it", "sent"),
+    ],
+)
+def test_the_situation_in_the_users_words_is_answered_first(
+    plan_for: PlanFactory, library: ContentLibrary, text: str, situation: str
+) -> None:
+    plan = plan_for("nude_image_sharing", text, "young_person", "age_13_15")
+    [chosen] = [s for s in library.topics["nude_image_sharing"].situations if s.name == situation]
+    assert chosen.audiences[Audience.AGE_13_15].advice[0].text in "\n".join(plan.messages)

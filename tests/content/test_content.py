@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,15 @@ SEED_FILES = {
 }
 MAX_ITEM_CHARS = 300
 ACT = re.compile(r"\b[A-Z][A-Za-z ]+ Act \d{4}\b")
+# The Act's own name, without the words before it ("Under the ...", "It is in the ...").
+ACT_NAME = re.compile(r"\b((?:[A-Z][a-z]+ )(?:(?:[A-Z][a-z]+|and|of|from) )*?Act \d{4})\b")
+DONT = re.compile(r"^(Don't|Do not|Never|Try not to)\b")
+REQUIRED_SITUATIONS = {
+    Topic.NUDE_IMAGE_SHARING.value: ["sent", "received", "asked_for", "shared_on", "ai_fake"],
+    Topic.HARMFUL_CONTENT.value: [
+        "self_harm_suicide", "pro_ana", "violent", "extremist", "hate", "porn", "dangerous_challenge",
+    ],
+}
 IMAGE_REQUEST = re.compile(
     r"\b(send|show|upload|share)\b[^.]{0,30}\b(me|us|here|this chat|the bot)\b[^.]{0,30}\b(photo|picture|pic|image|video|screenshot)",
     re.IGNORECASE,
@@ -35,12 +45,18 @@ ADVICE_TOPIC_NAMES = sorted(topic.value for topic in ADVICE_TOPICS)
 
 
 def _all_items(library: ContentLibrary) -> list[tuple[str, ContentItem]]:
+    """Every item of the library, named by where it is: topics, situations, law guide, system messages."""
     items = []
     for name, topic in library.topics.items():
         for audience, content in topic.audiences.items():
             items.extend((f"{name}/{audience.value}", item) for item in content.advice)
-        for kind in topic.kinds:
-            items.extend((f"{name}/kind:{kind.name}", item) for item in kind.advice)
+        for situation in topic.situations:
+            for audience, advice in situation.audiences.items():
+                items.extend((f"{name}/{situation.name}/{audience.value}", item) for item in advice.advice)
+    for question in library.law_guide.questions.values():
+        for register, answer in question.answers.items():
+            items.extend((f"law_guide/{question.id}/{register.value}", item) for item in answer)
+    items.extend((f"law_guide/closing/{register.value}", item) for register, item in library.law_guide.closing.items())
     items.extend((f"system/{key}", item) for key, item in library.system.items())
     return items
 
@@ -49,17 +65,47 @@ def _all_items(library: ContentLibrary) -> list[tuple[str, ContentItem]]:
 @pytest.mark.parametrize("audience", ALL_AUDIENCES, ids=lambda a: a.value)
 def test_every_topic_has_content_for_every_audience(library: ContentLibrary, topic: str, audience: Audience) -> None:
     content = library.for_topic(topic, audience)
-    assert content.advice, f"{topic}/{audience.value} has no advice"
+    assert content.do, f"{topic}/{audience.value} says nothing to do now"
     assert content.signposts, f"{topic}/{audience.value} names no service"
+    if topic != ESCALATION_TOPIC:
+        assert content.dont, f"{topic}/{audience.value} says nothing about what not to do"
+        assert all(DONT.match(item.text) for item in content.dont), f"{topic}/{audience.value}: a dont item must say so"
+
+
+@pytest.mark.parametrize(("topic", "situations"), list(REQUIRED_SITUATIONS.items()))
+def test_topics_cover_their_situations_for_every_audience(library: ContentLibrary, topic: str, situations: list[str]) -> None:
+    found = {situation.name: situation for situation in library.topics[topic].situations}
+    assert set(situations) <= set(found)
+    for situation in found.values():
+        assert situation.keywords, f"{topic}/{situation.name} has no keywords"
+        assert set(situation.audiences) == set(Audience), f"{topic}/{situation.name} misses an audience"
+        assert all(advice.advice for advice in situation.audiences.values()), f"{topic}/{situation.name}: empty advice"
+
+
+def test_every_file_says_when_it_was_reviewed(library: ContentLibrary) -> None:
+    reviewed = {topic.topic: topic.reviewed for topic in library.topics.values()}
+    reviewed["law_guide"] = library.law_guide.reviewed
+    for name, day in reviewed.items():
+        assert date.fromisoformat(day) <= date.today(), f"{name}: reviewed date {day!r}"
 
 
 def test_every_item_is_traceable_short_and_signposts_exist(library: ContentLibrary) -> None:
+    known = SEED_FILES | set(library.signposts) | set(library.references)
     for where, item in _all_items(library):
-        assert item.source in SEED_FILES or item.source in library.signposts, f"{where}: unknown source {item.source}"
+        assert item.source in known, f"{where}: unknown source {item.source}"
         assert len(item.text) <= MAX_ITEM_CHARS, f"{where}: {len(item.text)} characters"
+    assert not set(library.signposts) & set(library.references), "a reference id must not be a signpost id"
     for topic in library.topics.values():
-        listed = [s for c in topic.audiences.values() for s in c.signposts] + [s for k in topic.kinds for s in k.signposts]
+        listed = [s for c in topic.audiences.values() for s in c.signposts]
+        listed += [s for situation in topic.situations for a in situation.audiences.values() for s in a.signposts]
         assert set(listed) <= set(library.signposts), f"{topic.topic}: unknown signposts"
+
+
+def test_signpost_directory_says_what_who_and_how(library: ContentLibrary) -> None:
+    for signpost in library.signposts.values():
+        assert signpost.name and signpost.purpose and signpost.ages, signpost.id
+        assert signpost.phone or signpost.text_number or signpost.url, f"{signpost.id}: no way to reach it"
+        assert signpost.source in SEED_FILES or signpost.source.endswith((".org.uk", ".org", ".uk")), signpost.id
 
 
 def test_seed_files_named_as_sources_exist() -> None:
@@ -75,6 +121,16 @@ def test_legal_statements_name_their_act_and_jurisdiction(library: ContentLibrar
             assert "England and Wales" in item.text, f"{where}: must say it is the law in England and Wales"
         else:
             assert not ACT.search(item.text), f"{where}: names an Act but is not marked legal: true"
+
+
+def test_each_act_named_is_named_in_the_seed_it_cites(library: ContentLibrary) -> None:
+    if not SEEDS_DIR.exists():
+        pytest.skip("../shared/seeds is not beside this checkout")
+    seeds = {name: " ".join((SEEDS_DIR / name).read_text(encoding="utf-8").split()) for name in SEED_FILES}
+    for where, item in _all_items(library):
+        if item.legal and item.source in seeds:
+            for act in (name.removeprefix("The ") for name in ACT_NAME.findall(item.text)):
+                assert act in seeds[item.source], f"{where}: {act!r} is not named in {item.source}"
 
 
 def test_no_content_asks_for_an_image(library: ContentLibrary) -> None:
