@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.safeguarding.audience import Audience
-from bot.safeguarding.content import ContentItem, ContentLibrary, load_library
+from bot.safeguarding.content import ContentItem, ContentLibrary, SituationAdvice, load_library, register_for
 from bot.safeguarding.escalation import EscalationDecision, ReferralCriterion
 from bot.safeguarding.readability import GRADE_LIMITS, reading_grade
 from bot.safeguarding.replies import Reply, advice_items, compose_advice, law_questions_asked
@@ -75,36 +75,67 @@ def sample_replies(library: ContentLibrary) -> Iterator[SampleReply]:
                     yield _sample(library, f"law/{question.id}", topic, audience, False, "", question.id)
 
 
-def _sources(items: list[ContentItem]) -> str:
+def _sources(items: list[ContentItem] | tuple[ContentItem, ...]) -> str:
     counts = Counter(item.source.removesuffix(".txt") for item in items)
     return ", ".join(f"{source} x{count}" for source, count in counts.most_common())
 
 
-def report(library: ContentLibrary) -> tuple[list[str], int]:
-    """The report's lines, and how many replies are harder to read than their audience's limit."""
-    lines = [f"{'reply':44} {'audience':13} {'items':>5} {'grade':>5} {'limit':>5}  sources"]
-    too_hard = 0
-    for sample in sample_replies(library):
-        limit = GRADE_LIMITS[sample.audience]
-        grade = sample.grade
-        flag = "" if grade <= limit else "  << too hard"
-        too_hard += grade > limit
-        lines.append(f"{sample.label:44} {sample.audience.value:13} {len(sample.items):5} {grade:5.1f} {limit:5.0f}  "
-                     f"{_sources(sample.items)}{flag}")
-    lines.append("")
-    lines.append(f"{'file':24} reviewed")
-    for topic in sorted(library.topics.values(), key=lambda t: t.topic):
-        lines.append(f"{topic.topic:24} {topic.reviewed}")
-    lines.append(f"{'law_guide':24} {library.law_guide.reviewed}")
-    return lines, too_hard
+def _grade(items: list[ContentItem] | tuple[ContentItem, ...]) -> float:
+    return reading_grade(" ".join(item.text for item in items)) if items else 0.0
+
+
+def report(library: ContentLibrary, every_reply: bool = False) -> tuple[list[str], int]:
+    """The report's lines, and how many composed replies are harder to read than their audience's limit.
+
+    Per topic and audience: the entries (do, don't, situation items), the grade of the general advice
+    and of the hardest reply composed from it, and the sources; then the law guide per question and
+    register; then every reply over its limit (every reply with `every_reply`).
+    """
+    samples = list(sample_replies(library))
+    hardest: dict[tuple[str, Audience], float] = {}
+    for sample in samples:
+        key = (sample.topic.value, sample.audience)
+        hardest[key] = max(hardest.get(key, 0.0), sample.grade)
+    lines = [f"{'topic':20} {'audience':13} {'do':>3} {'dont':>4} {'sit.':>4} {'grade':>5} {'worst':>5} {'limit':>5}  sources"]
+    for name, topic in sorted(library.topics.items()):
+        for audience in Audience:
+            content = topic.audiences.get(audience)
+            if content is None:
+                lines.append(f"{name:20} {audience.value:13} MISSING")
+                continue
+            situation_items = [i for s in topic.situations for i in s.audiences.get(audience, SituationAdvice((), ())).advice]
+            worst = hardest.get((name, audience), _grade(content.advice))
+            lines.append(
+                f"{name:20} {audience.value:13} {len(content.do):3} {len(content.dont):4} {len(situation_items):4} "
+                f"{_grade(content.advice):5.1f} {worst:5.1f} {GRADE_LIMITS[audience]:5.0f}  "
+                f"{_sources(content.advice + tuple(situation_items))}"
+            )
+    lines += ["", f"{'law guide question':20} {'register':13} {'items':>5} {'grade':>5} {'limit':>5}  sources"]
+    for question in library.law_guide.questions.values():
+        for register, answer in question.answers.items():
+            limit = min(GRADE_LIMITS[a] for a in Audience if register_for(a) is register)
+            lines.append(f"{question.id:20} {register.value:13} {len(answer):5} {_grade(answer):5.1f} {limit:5.0f}  "
+                         f"{_sources(answer)}")
+    too_hard = [sample for sample in samples if sample.grade > GRADE_LIMITS[sample.audience]]
+    shown = samples if every_reply else too_hard
+    if shown:
+        lines += ["", f"{'reply':44} {'audience':13} {'items':>5} {'grade':>5} {'limit':>5}"]
+        lines += [f"{r.label:44} {r.audience.value:13} {len(r.items):5} {r.grade:5.1f} {GRADE_LIMITS[r.audience]:5.0f}"
+                  f"{'  << too hard' if r in too_hard else ''}" for r in shown]
+    lines += ["", f"{'file':20} reviewed"]
+    lines += [f"{topic.topic:20} {topic.reviewed}" for topic in sorted(library.topics.values(), key=lambda t: t.topic)]
+    lines.append(f"{'law_guide':20} {library.law_guide.reviewed}")
+    lines.append(f"\n{len(samples)} replies composed; {len(too_hard)} harder to read than their audience's limit")
+    return lines, len(too_hard)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the report; exit 1 when a reply is too hard for its reader."""
-    argparse.ArgumentParser(description=__doc__).parse_args(argv)
-    lines, too_hard = report(load_library(load_settings().content_dir))
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--every-reply", action="store_true", help="list every composed reply, not only those too hard")
+    args = parser.parse_args(argv)
+    lines, too_hard = report(load_library(load_settings().content_dir), every_reply=args.every_reply)
     print("\n".join(lines))
-    print(f"\n{too_hard} replies harder to read than their audience's limit")
     return 1 if too_hard else 0
 
 

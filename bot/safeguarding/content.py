@@ -145,15 +145,18 @@ class LawQuestion:
     title: str
     keywords: tuple[str, ...]
     answers: dict[Register, tuple[ContentItem, ...]]
+    signposts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class LawGuide:
-    """Answers to the questions people ask about the law, and what is said after every answer."""
+    """Answers to the questions people ask about the law, what is said after every answer, and who
+    can help with any of them (after the questions' own services)."""
 
     reviewed: str
     questions: dict[str, LawQuestion]
     closing: dict[Register, ContentItem]
+    signposts: dict[Register, tuple[str, ...]] = field(default_factory=dict)
 
     def questions_asked(self, text: str, limit: int = 2) -> list[LawQuestion]:
         """The questions whose keywords the text uses most, best first (ties keep the guide's order)."""
@@ -267,12 +270,14 @@ def _law_guide(raw: dict[str, Any]) -> LawGuide:
             keywords=tuple(str(keyword).lower() for keyword in entry.get("keywords") or ()),
             answers={Register(register): _items(items, f"{where} {question_id} {register}")
                      for register, items in (entry.get("answers") or {}).items()},
+            signposts=tuple(entry.get("signposts") or ()),
         )
         for question_id, entry in (raw.get("questions") or {}).items()
     }
     closing = {Register(register): _items([entry], f"{where} closing {register}")[0]
                for register, entry in (raw.get("closing") or {}).items()}
-    return LawGuide(reviewed=str(raw.get("reviewed", "")), questions=questions, closing=closing)
+    signposts = {Register(register): tuple(ids or ()) for register, ids in (raw.get("signposts") or {}).items()}
+    return LawGuide(reviewed=str(raw.get("reviewed", "")), questions=questions, closing=closing, signposts=signposts)
 
 
 @lru_cache(maxsize=4)

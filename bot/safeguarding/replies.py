@@ -64,12 +64,17 @@ def law_questions_asked(library: ContentLibrary, text: str, question_id: str | N
     return [guide.questions[question_id]] if question_id in guide.questions else guide.questions_asked(text)
 
 
-def law_answer(library: ContentLibrary, audience: Audience, questions: list[LawQuestion]) -> list[ContentItem]:
-    """The answers to the questions in the audience's register, then the guide's closing; empty for none."""
+def law_answer(library: ContentLibrary, audience: Audience, questions: list[LawQuestion]) -> tuple[
+    list[ContentItem], list[str]
+]:
+    """The answers to the questions in the audience's register, then the guide's closing, and the
+    services for those questions; empty for no question."""
     if not questions:
-        return []
+        return [], []
     register = register_for(audience)
-    return [item for question in questions for item in question.answers[register]] + [library.law_guide.closing[register]]
+    items = [item for question in questions for item in question.answers[register]]
+    signposts = [signpost for question in questions for signpost in question.signposts]
+    return items + [library.law_guide.closing[register]], signposts + list(library.law_guide.signposts[register])
 
 
 def advice_items(
@@ -97,12 +102,13 @@ def advice_items(
     for situation in topic.situations_mentioned(text):
         items.extend(situation.audiences[audience].advice)
         signposts.extend(situation.audiences[audience].signposts)
-    items.extend(law_answer(library, audience, law_questions or []) or topic_content.advice)
+    answer, answer_signposts = law_answer(library, audience, law_questions or [])
+    items.extend(answer or topic_content.advice)
     items = drop_repeats(items)
     if decision.topic in EMERGENCY_FIRST_TOPICS:
         signposts[:0] = topic_content.signposts
     else:
-        signposts.extend(topic_content.signposts)
+        signposts.extend(answer_signposts or topic_content.signposts)
     return items, list(dict.fromkeys(signposts))[:MAX_SIGNPOSTS]
 
 

@@ -138,13 +138,13 @@ def test_no_content_asks_for_an_image(library: ContentLibrary) -> None:
         assert not IMAGE_REQUEST.search(item.text), f"{where}: must never invite an image"
 
 
-@pytest.mark.parametrize("topic", [Topic.GROOMING.value, Topic.SEXTORTION.value])
-def test_grooming_and_sextortion_never_advise_confronting_paying_or_deleting(library: ContentLibrary, topic: str) -> None:
-    for audience in ALL_AUDIENCES:
-        for item in library.for_topic(topic, audience).advice:
-            for match in UNSAFE_IN_GROOMING.finditer(item.text):
-                before = item.text[: match.start()]
-                assert NEGATED.search(before), f"{topic}/{audience.value}: unsafe advice {match.group()!r}: {item.text}"
+def test_no_content_advises_confronting_paying_or_deleting(library: ContentLibrary) -> None:
+    """Checked over the whole library, not only grooming and sextortion: situations, law answers and
+    escalation advice reach the same children."""
+    for where, item in _all_items(library):
+        for match in UNSAFE_IN_GROOMING.finditer(item.text):
+            before = item.text[: match.start()]
+            assert NEGATED.search(before), f"{where}: unsafe advice {match.group()!r}: {item.text}"
 
 
 @pytest.mark.parametrize("topic", [Topic.GROOMING.value, Topic.SEXTORTION.value])

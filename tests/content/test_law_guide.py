@@ -39,6 +39,9 @@ def test_every_question_is_answered_in_both_registers(library: ContentLibrary, r
         assert any(item.legal for item in answer), f"{question.id}/{register.value}: states no law"
     closing = library.law_guide.closing[register].text
     assert "Scotland" in closing and "Northern Ireland" in closing
+    assert library.law_guide.signposts[register], f"no one to help after a {register.value} answer"
+    named = [s for q in library.law_guide.questions.values() for s in q.signposts] + list(library.law_guide.signposts[register])
+    assert set(named) <= set(library.signposts)
 
 
 @pytest.mark.parametrize("act", REQUIRED_ACTS + REQUIRED_FACTS)

@@ -15,7 +15,7 @@ import yaml
 from bot.content_report import SampleReply, sample_replies
 from bot.safeguarding.audience import Audience
 from bot.safeguarding.content import YOUNG_AUDIENCES, ContentLibrary
-from bot.safeguarding.readability import GRADE_LIMITS
+from bot.safeguarding.readability import GRADE_LIMITS, reading_grade
 from bot.safeguarding.replies import MAX_MESSAGE_CHARS
 from bot.safeguarding.topics import Topic
 from bot.settings import REPO_ROOT
@@ -85,6 +85,11 @@ def test_replies_are_readable_for_their_reader(replies: list[SampleReply]) -> No
         if r.grade > GRADE_LIMITS[r.audience]
     ]
     assert too_hard == []
+
+
+def test_messages_said_to_everyone_are_readable_by_an_under_13(library: ContentLibrary) -> None:
+    texts = _domain_texts() + [item.text for item in library.system.values()]
+    assert [text for text in texts if reading_grade(text) > GRADE_LIMITS[Audience.UNDER_13]] == []
 
 
 def test_every_chat_message_fits_on_a_phone_screen(replies: list[SampleReply], library: ContentLibrary) -> None:
