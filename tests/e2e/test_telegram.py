@@ -66,3 +66,18 @@ def test_a_photo_is_answered_kindly_and_never_fetched(user: TelegramUser, stack:
     reply = _text(user.replies())
     assert "don't open or keep photos" in reply
     assert "Report Remove" in reply
+
+
+def test_parent_picks_a_law_question_from_the_buttons_and_gets_its_act(user: TelegramUser) -> None:
+    user.command("/start")
+    user.replies(at_least=2)
+    user.press('/inform_role{"user_role":"parent"}')
+    user.replies()
+    user.say("what does the law say about things kids do online")
+    overview = user.replies(at_least=2)
+    questions = dict(buttons_of(overview[-1]))
+    assert "England and Wales" in _text(overview)
+    user.press(questions["Harassment"])
+    answer = _text(user.replies(at_least=2))
+    assert "Protection from Harassment Act 1997" in answer
+    assert "Scotland and Northern Ireland" in answer
