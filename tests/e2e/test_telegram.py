@@ -23,6 +23,13 @@ def _text(messages: list[dict]) -> str:
     return "\n".join(message.get("text", "") for message in messages)
 
 
+def _start_as_parent(user: TelegramUser) -> None:
+    user.command("/start")
+    user.replies(at_least=2)
+    user.press('/inform_role{"user_role":"parent"}')
+    user.replies()
+
+
 def test_young_person_onboards_and_gets_grooming_advice_with_ceop(user: TelegramUser) -> None:
     user.command("/start")
     welcome = user.replies(at_least=2)
@@ -45,10 +52,7 @@ def test_young_person_onboards_and_gets_grooming_advice_with_ceop(user: Telegram
 
 
 def test_parent_asks_about_bullying_and_gets_adult_signposts(user: TelegramUser) -> None:
-    user.command("/start")
-    user.replies(at_least=2)
-    user.press('/inform_role{"user_role":"parent"}')
-    user.replies()
+    _start_as_parent(user)
     user.say("my daughter keeps getting nasty messages in a group chat from girls in her year")
     advice = _text(user.replies(at_least=2))
     assert "Who can help:" in advice
@@ -69,10 +73,7 @@ def test_a_photo_is_answered_kindly_and_never_fetched(user: TelegramUser, stack:
 
 
 def test_parent_picks_a_law_question_from_the_buttons_and_gets_its_act(user: TelegramUser) -> None:
-    user.command("/start")
-    user.replies(at_least=2)
-    user.press('/inform_role{"user_role":"parent"}')
-    user.replies()
+    _start_as_parent(user)
     user.say("what does the law say about things kids do online")
     overview = user.replies(at_least=2)
     questions = dict(buttons_of(overview[-1]))
