@@ -135,6 +135,7 @@ def test_everyday_messages_carry_no_risk_signal(text: str) -> None:
         "no reason to live anymore",
         "she's been cutting herself",
         "i dont want to be here anymore",
+        "i have a razor under my bed and i keep staring at it",
     ],
 )
 def test_indirect_self_harm_words_are_a_signal(text: str) -> None:
@@ -157,3 +158,8 @@ def test_a_threat_to_share_is_not_yet_a_sharing() -> None:
 def test_every_signal_has_rules_in_the_lexicon() -> None:
     lexicon = yaml.safe_load(load_settings().risk_lexicon.read_text(encoding="utf-8"))
     assert set(lexicon["signals"]) == {signal.value for signal in RiskSignal}
+
+
+def test_a_blade_is_self_harm_only_when_the_person_keeps_looking_at_it() -> None:
+    assert S.SELF_HARM_INTENT in detect_signals("ive got a razor and i keep thinking about using it")
+    assert S.SELF_HARM_INTENT not in detect_signals("my mate has a blade and keeps looking for trouble")
