@@ -7,6 +7,7 @@ than a stopped one, because a user could be left without replies). Ctrl-C stops 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from types import FrameType
 import httpx
 import yaml
 
+from bot.action_server import SECRET_HEADER
 from bot.settings import REPO_ROOT, Settings, SettingsError, load_settings
 
 STOP_GRACE_SECONDS = 15
@@ -42,13 +44,27 @@ class Service:
     ready: bool = False
 
 
-def endpoints_file(settings: Settings, directory: Path) -> Path:
-    """endpoints.yml with the action server URL on the configured port."""
+def endpoints_file(settings: Settings, secret: str, directory: Path) -> Path:
+    """endpoints.yml with the action server's URL on the configured port and the secret it requires.
+
+    Written to a private temporary folder, so the secret is never in the repository.
+    """
     endpoints = yaml.safe_load((REPO_ROOT / "endpoints.yml").read_text(encoding="utf-8")) or {}
-    endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{settings.action_server_port}/webhook"}
+    endpoints["action_endpoint"] = {
+        "url": f"http://127.0.0.1:{settings.action_server_port}/webhook",
+        "headers": {SECRET_HEADER: secret},
+    }
     path = directory / "endpoints.yml"
     path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
     return path
+
+
+def rasa_api_flags(settings: Settings) -> list[str]:
+    """Rasa's HTTP API is off unless asked for; when on, every call needs a JWT (load_settings refuses
+    RASA_ENABLE_API without RASA_JWT_SECRET)."""
+    if not settings.rasa_enable_api or not settings.rasa_jwt_secret:
+        return []
+    return ["--enable-api", "--jwt-secret", settings.rasa_jwt_secret, "--jwt-method", "HS256"]
 
 
 def services_for(settings: Settings, endpoints: Path) -> list[Service]:
@@ -57,14 +73,14 @@ def services_for(settings: Settings, endpoints: Path) -> list[Service]:
     return [
         Service(
             "action server",
-            [python, "-m", "rasa", "run", "actions", "--actions", "actions", "--port", str(settings.action_server_port)],
+            [python, "-m", "bot.action_server"],
             f"http://127.0.0.1:{settings.action_server_port}/health",
         ),
         Service(
             "Rasa server",
             [python, "-m", "rasa", "run", "--model", str(settings.model_path), "--credentials",
-             str(REPO_ROOT / "credentials.yml"), "--endpoints", str(endpoints), "--interface", "127.0.0.1",
-             "--port", str(settings.rasa_port)],
+             str(REPO_ROOT / "credentials.yml"), "--endpoints", str(endpoints), "--interface", settings.rasa_host,
+             "--port", str(settings.rasa_port), *rasa_api_flags(settings)],
             f"http://127.0.0.1:{settings.rasa_port}/",
         ),
         Service("front end", [python, "-m", "bot"], f"http://{settings.web_host}:{settings.web_port}/healthz"),
@@ -105,9 +121,10 @@ def supervise(settings: Settings) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    environment = {**os.environ, **CHILD_ENVIRONMENT}
+    secret = settings.action_server_secret or secrets.token_urlsafe(32)
+    environment = {**os.environ, **CHILD_ENVIRONMENT, "ACTION_SERVER_SECRET": secret}
     with tempfile.TemporaryDirectory(prefix="online-safety-bot-") as scratch:
-        services = services_for(settings, endpoints_file(settings, Path(scratch)))
+        services = services_for(settings, endpoints_file(settings, secret, Path(scratch)))
         for service in services:
             service.process = subprocess.Popen(service.command, cwd=REPO_ROOT, env=environment, start_new_session=True)
         print(f"Starting: action server :{settings.action_server_port}, Rasa server :{settings.rasa_port}, "

@@ -26,6 +26,16 @@ class Settings:
     web_port: int
     rasa_port: int
     action_server_port: int
+    # Loopback by default: only the web front end is meant to face a network (behind HTTPS).
+    rasa_host: str
+    action_server_host: str
+    # Shared secret the Rasa server sends to the action server; the launcher makes one per run if unset.
+    action_server_secret: str | None
+    # Rasa's HTTP API stays off unless asked for, and then only with a JWT secret.
+    rasa_enable_api: bool
+    rasa_jwt_secret: str | None
+    # Key for the HMAC that turns a Telegram chat id into a conversation id; random per process if unset.
+    conversation_id_secret: str | None
     content_dir: Path
     risk_lexicon: Path
     model_path: Path
@@ -57,10 +67,23 @@ def _float(environ: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _bool(environ: Mapping[str, str], name: str) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name} must be true or false, not {raw!r}")
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read the settings from the environment (or the mapping given), with safe local defaults."""
     env = os.environ if environ is None else environ
     rasa_port = _int(env, "RASA_PORT", 5005)
+    rasa_enable_api = _bool(env, "RASA_ENABLE_API")
+    rasa_jwt_secret = env.get("RASA_JWT_SECRET", "").strip() or None
+    if rasa_enable_api and not rasa_jwt_secret:
+        raise SettingsError("RASA_ENABLE_API needs RASA_JWT_SECRET: Rasa's HTTP API must never run without authentication")
     return Settings(
         telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
         telegram_api_base_url=(env.get("TELEGRAM_API_BASE_URL", "").strip() or "https://api.telegram.org").rstrip("/"),
@@ -70,6 +93,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         web_port=_int(env, "WEB_PORT", 8080),
         rasa_port=rasa_port,
         action_server_port=_int(env, "ACTION_SERVER_PORT", 5055),
+        rasa_host=env.get("RASA_HOST", "").strip() or "127.0.0.1",
+        action_server_host=env.get("ACTION_SERVER_HOST", "").strip() or "127.0.0.1",
+        action_server_secret=env.get("ACTION_SERVER_SECRET", "").strip() or None,
+        rasa_enable_api=rasa_enable_api,
+        rasa_jwt_secret=rasa_jwt_secret,
+        conversation_id_secret=env.get("CONVERSATION_ID_SECRET", "").strip() or None,
         content_dir=Path(env.get("CONTENT_DIR", "").strip() or REPO_ROOT / "data" / "content"),
         risk_lexicon=Path(env.get("RISK_LEXICON", "").strip() or REPO_ROOT / "data" / "lexicon" / "risk_signals.yml"),
         model_path=Path(env.get("RASA_MODEL", "").strip() or REPO_ROOT / "models" / "current.tar.gz"),

@@ -15,11 +15,7 @@ logger = logging.getLogger(__name__)
 SERVICES_KEY = "services"
 CALLBACK_DATA_LIMIT = 64  # bytes, set by the Bot API
 START_PAYLOAD = "/start"
-
-
-def sender_id(chat_id: int) -> str:
-    """The Rasa conversation id for a Telegram chat."""
-    return f"telegram-{chat_id}"
+CHANNEL = "telegram"
 
 
 def keyboard_for(message: BotMessage) -> InlineKeyboardMarkup | None:
@@ -40,7 +36,7 @@ async def _relay(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) 
     chat = update.effective_chat
     if chat is None:
         return
-    for message in await _services(context).reply(sender_id(chat.id), text):
+    for message in await _services(context).reply(CHANNEL, chat.id, text):
         await context.bot.send_message(chat.id, message.text, reply_markup=keyboard_for(message))
 
 

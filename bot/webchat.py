@@ -16,6 +16,7 @@ from bot.services import Services
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_TEXT_CHARS = 4096
+CHANNEL = "web"
 _CONVERSATION_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 _PAYLOAD = re.compile(r"^/[a-z_]+(\{.{0,200}\})?$")
 _SECURITY_HEADERS = {
@@ -64,7 +65,7 @@ def create_web_app(services: Services) -> Starlette:
             message = as_plain_text(text)
         else:
             return _problem(services, 400)
-        replies = await services.reply(f"web-{conversation}", message)
+        replies = await services.reply(CHANNEL, conversation, message)
         return JSONResponse(_as_json(replies), headers=_SECURITY_HEADERS)
 
     async def health(request: Request) -> Response:
