@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from bot.safeguarding.audience import Audience
 from bot.safeguarding.content import ContentItem, ContentLibrary, SituationAdvice, load_library, register_for
 from bot.safeguarding.escalation import EscalationDecision, ReferralCriterion
-from bot.safeguarding.readability import GRADE_LIMITS, reading_grade
-from bot.safeguarding.replies import Reply, advice_items, compose_advice, law_questions_asked
+from bot.safeguarding.readability import GRADE_LIMITS, items_grade
+from bot.safeguarding.replies import Reply, compose_advice
 from bot.safeguarding.topics import ADVICE_TOPICS, EMERGENCY_FIRST_TOPICS, Topic
 from bot.settings import load_settings
 
@@ -26,18 +26,22 @@ _ANY_CRITERION = next(iter(ReferralCriterion))
 
 @dataclass(frozen=True)
 class SampleReply:
-    """One reply the library composes, with the items it says (signposts aside)."""
+    """One reply the library composes, for one topic and audience."""
 
     label: str
     topic: Topic
     audience: Audience
-    items: list[ContentItem]
     reply: Reply
+
+    @property
+    def items(self) -> list[ContentItem]:
+        """What the reply says, the services aside."""
+        return self.reply.items
 
     @property
     def grade(self) -> float:
         """Flesch-Kincaid grade of what the reply says."""
-        return reading_grade(" ".join(item.text for item in self.items))
+        return items_grade(self.items)
 
 
 def _decision(topic: Topic, escalated: bool) -> EscalationDecision:
@@ -47,11 +51,8 @@ def _decision(topic: Topic, escalated: bool) -> EscalationDecision:
 
 def _sample(library: ContentLibrary, label: str, topic: Topic, audience: Audience, escalated: bool, text: str,
             law_question_id: str | None = None) -> SampleReply:
-    decision = _decision(topic, escalated)
-    asked = law_questions_asked(library, text, law_question_id) if topic is Topic.LAW_QUESTION else []
-    items, _ = advice_items(library, decision, audience, text, asked)
-    return SampleReply(label=label, topic=topic, audience=audience, items=items,
-                       reply=compose_advice(library, decision, audience, text, law_question_id))
+    reply = compose_advice(library, _decision(topic, escalated), audience, text, law_question_id)
+    return SampleReply(label=label, topic=topic, audience=audience, reply=reply)
 
 
 def sample_replies(library: ContentLibrary) -> Iterator[SampleReply]:
@@ -80,10 +81,6 @@ def _sources(items: list[ContentItem] | tuple[ContentItem, ...]) -> str:
     return ", ".join(f"{source} x{count}" for source, count in counts.most_common())
 
 
-def _grade(items: list[ContentItem] | tuple[ContentItem, ...]) -> float:
-    return reading_grade(" ".join(item.text for item in items)) if items else 0.0
-
-
 def report(library: ContentLibrary, every_reply: bool = False) -> tuple[list[str], int]:
     """The report's lines, and how many composed replies are harder to read than their audience's limit.
 
@@ -104,17 +101,17 @@ def report(library: ContentLibrary, every_reply: bool = False) -> tuple[list[str
                 lines.append(f"{name:20} {audience.value:13} MISSING")
                 continue
             situation_items = [i for s in topic.situations for i in s.audiences.get(audience, SituationAdvice((), ())).advice]
-            worst = hardest.get((name, audience), _grade(content.advice))
+            worst = hardest.get((name, audience), items_grade(content.advice))
             lines.append(
                 f"{name:20} {audience.value:13} {len(content.do):3} {len(content.dont):4} {len(situation_items):4} "
-                f"{_grade(content.advice):5.1f} {worst:5.1f} {GRADE_LIMITS[audience]:5.0f}  "
+                f"{items_grade(content.advice):5.1f} {worst:5.1f} {GRADE_LIMITS[audience]:5.0f}  "
                 f"{_sources(content.advice + tuple(situation_items))}"
             )
     lines += ["", f"{'law guide question':20} {'register':13} {'items':>5} {'grade':>5} {'limit':>5}  sources"]
     for question in library.law_guide.questions.values():
         for register, answer in question.answers.items():
             limit = min(GRADE_LIMITS[a] for a in Audience if register_for(a) is register)
-            lines.append(f"{question.id:20} {register.value:13} {len(answer):5} {_grade(answer):5.1f} {limit:5.0f}  "
+            lines.append(f"{question.id:20} {register.value:13} {len(answer):5} {items_grade(answer):5.1f} {limit:5.0f}  "
                          f"{_sources(answer)}")
     too_hard = [sample for sample in samples if sample.grade > GRADE_LIMITS[sample.audience]]
     shown = samples if every_reply else too_hard

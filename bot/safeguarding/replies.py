@@ -52,8 +52,10 @@ def drop_repeats(items: list[ContentItem]) -> list[ContentItem]:
 
 @dataclass(frozen=True)
 class Reply:
-    """The chat messages of an advice reply, and the law questions offered as buttons under the last."""
+    """An advice reply: the items it says (services aside), its chat messages, and the law questions
+    offered as buttons under the last message."""
 
+    items: list[ContentItem]
     messages: list[str]
     law_questions_offered: list[LawQuestion] = field(default_factory=list)
 
@@ -126,4 +128,4 @@ def compose_advice(
     if signpost_ids:
         messages.append("\n".join([SIGNPOSTS_HEADING, *library.signpost_lines(signpost_ids)]))
     offered = list(library.law_guide.questions.values()) if is_law_question and not asked else []
-    return Reply(messages=messages, law_questions_offered=offered)
+    return Reply(items=items, messages=messages, law_questions_offered=offered)
