@@ -17,10 +17,9 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.settings import SettingsError, load_settings
+from bot.settings import ACTION_SERVER_SECRET_HEADER, SettingsError, load_settings
 
 ACTIONS_PACKAGE = "actions"
-SECRET_HEADER = "X-Action-Server-Secret"
 OPEN_PATHS = frozenset({"/health"})
 
 logger = logging.getLogger(__name__)
@@ -33,7 +32,7 @@ def create_action_app(secret: str) -> Sanic:
     @app.middleware("request")
     async def require_secret(request: Request) -> HTTPResponse | None:
         """Lets the health check and calls carrying the secret through; refuses the rest."""
-        if request.path in OPEN_PATHS or hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), secret):
+        if request.path in OPEN_PATHS or hmac.compare_digest(request.headers.get(ACTION_SERVER_SECRET_HEADER, ""), secret):
             return None
         logger.warning("Refused an action server call without the shared secret")
         return response.json({"error": "forbidden"}, status=403)

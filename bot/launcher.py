@@ -20,8 +20,7 @@ from types import FrameType
 import httpx
 import yaml
 
-from bot.action_server import SECRET_HEADER
-from bot.settings import REPO_ROOT, Settings, SettingsError, load_settings
+from bot.settings import ACTION_SERVER_SECRET_HEADER, REPO_ROOT, Settings, SettingsError, load_settings
 
 STOP_GRACE_SECONDS = 15
 POLL_SECONDS = 0.5
@@ -52,7 +51,7 @@ def endpoints_file(settings: Settings, secret: str, directory: Path) -> Path:
     endpoints = yaml.safe_load((REPO_ROOT / "endpoints.yml").read_text(encoding="utf-8")) or {}
     endpoints["action_endpoint"] = {
         "url": f"http://127.0.0.1:{settings.action_server_port}/webhook",
-        "headers": {SECRET_HEADER: secret},
+        "headers": {ACTION_SERVER_SECRET_HEADER: secret},
     }
     path = directory / "endpoints.yml"
     path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The header in which the Rasa server sends ACTION_SERVER_SECRET to the action server.
+ACTION_SERVER_SECRET_HEADER = "X-Action-Server-Secret"
 
 
 class SettingsError(ValueError):

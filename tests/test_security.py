@@ -12,37 +12,31 @@ import httpx
 import pytest
 import yaml
 
-from bot.action_server import SECRET_HEADER
 from bot.launcher import endpoints_file, rasa_api_flags, services_for
 from bot.pseudonyms import Pseudonymiser
+from bot.settings import ACTION_SERVER_SECRET_HEADER as SECRET_HEADER
 from bot.settings import REPO_ROOT, SettingsError, load_settings
-from tests.e2e.harness import free_port
+from tests.e2e.harness import free_port, wait_until_ready
 
 SECRET = "test-action-server-secret"
 
 
 @pytest.fixture(scope="module")
-def action_server() -> Iterator[str]:
+def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real action server process, as the launcher starts it, on a free loopback port."""
     port = free_port()
     env = {**os.environ, "ACTION_SERVER_SECRET": SECRET, "ACTION_SERVER_PORT": str(port)}
-    process = subprocess.Popen([sys.executable, "-m", "bot.action_server"], cwd=REPO_ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path_factory.mktemp("action-server") / "action_server.log"
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("the action server did not start")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "bot.action_server"], cwd=REPO_ROOT, env=env,
+                                   stdout=out, stderr=subprocess.STDOUT)
+        try:
+            wait_until_ready(f"{url}/health", process, time.monotonic() + 60, log)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
 
 
 @pytest.mark.parametrize("headers", [{}, {SECRET_HEADER: "wrong"}], ids=["no secret", "wrong secret"])
