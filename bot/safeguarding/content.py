@@ -208,10 +208,15 @@ def _audience(name: str, where: str) -> Audience:
         raise ContentError(f"{where}: unknown audience {name!r}") from error
 
 
+def _keywords(raw: dict[str, Any]) -> tuple[str, ...]:
+    """An entry's keywords, lower-cased as the matching expects."""
+    return tuple(str(keyword).lower() for keyword in raw.get("keywords") or ())
+
+
 def _situation(path: Path, name: str, raw: dict[str, Any]) -> Situation:
     return Situation(
         name=name,
-        keywords=tuple(str(keyword).lower() for keyword in raw.get("keywords") or ()),
+        keywords=_keywords(raw),
         audiences={
             _audience(audience, f"{path.name} situation {name}"): SituationAdvice(
                 advice=_items(block.get("advice"), f"{path.name} situation {name} {audience}"),
@@ -267,7 +272,7 @@ def _law_guide(raw: dict[str, Any]) -> LawGuide:
         question_id: LawQuestion(
             id=question_id,
             title=str(entry["title"]),
-            keywords=tuple(str(keyword).lower() for keyword in entry.get("keywords") or ()),
+            keywords=_keywords(entry),
             answers={Register(register): _items(items, f"{where} {question_id} {register}")
                      for register, items in (entry.get("answers") or {}).items()},
             signposts=tuple(entry.get("signposts") or ()),
