@@ -10,6 +10,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The header in which the Rasa server sends ACTION_SERVER_SECRET to the action server.
 ACTION_SERVER_SECRET_HEADER = "X-Action-Server-Secret"
+# A SQLite file beside the code (git ignores var/); PostgreSQL through DATABASE_URL in production.
+DEFAULT_DATABASE_URL = f"sqlite:///{REPO_ROOT / 'var' / 'online-safety.db'}"
 
 
 class SettingsError(ValueError):
@@ -41,6 +43,15 @@ class Settings:
     content_dir: Path
     risk_lexicon: Path
     model_path: Path
+    # Cases, staff accounts, the audit log and Rasa's tracker store, all in one database.
+    database_url: str
+    # When a trained person reads escalated conversations, e.g. "Mon-Fri 09:00-17:00" or "24/7".
+    staffed_hours: str
+    staffed_timezone: str
+    # Dashboard sessions end after this long without a request, and after 12 hours in any case.
+    dashboard_session_idle_minutes: int
+    # Send the dashboard's cookies only over HTTPS (set it in production, behind TLS).
+    dashboard_secure_cookies: bool
 
 
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -104,4 +115,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         content_dir=Path(env.get("CONTENT_DIR", "").strip() or REPO_ROOT / "data" / "content"),
         risk_lexicon=Path(env.get("RISK_LEXICON", "").strip() or REPO_ROOT / "data" / "lexicon" / "risk_signals.yml"),
         model_path=Path(env.get("RASA_MODEL", "").strip() or REPO_ROOT / "models" / "current.tar.gz"),
+        database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+        staffed_hours=env.get("STAFFED_HOURS", "").strip() or "Mon-Fri 09:00-17:00",
+        staffed_timezone=env.get("STAFFED_TIMEZONE", "").strip() or "Europe/London",
+        dashboard_session_idle_minutes=_int(env, "DASHBOARD_SESSION_IDLE_MINUTES", 30),
+        dashboard_secure_cookies=_bool(env, "DASHBOARD_SECURE_COOKIES"),
     )

@@ -1,0 +1,56 @@
+"""Throwaway database servers for tests: a real PostgreSQL (Debian's package) on loopback."""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.e2e.harness import free_port
+
+POSTGRES_USER = "osb"
+
+
+def _postgres_bin() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        raise RuntimeError("PostgreSQL is not installed; `make test` installs Debian's postgresql package")
+    return Path(found[-1]).parent
+
+
+def _as_server_user(command: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: run it as the `postgres` account Debian's package creates."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@contextmanager
+def running_postgres() -> Iterator[str]:
+    """A new PostgreSQL cluster with one empty database; yields its URL and removes it all afterwards."""
+    binaries = _postgres_bin()
+    directory = Path(tempfile.mkdtemp(prefix="osb-postgres-"))
+    data, log = directory / "data", directory / "server.log"
+    if os.geteuid() == 0:
+        account = pwd.getpwnam("postgres")
+        os.chown(directory, account.pw_uid, account.pw_gid)
+    port = free_port()
+
+    def run(*command: str) -> None:
+        subprocess.run(_as_server_user(list(command)), check=True, capture_output=True, cwd=directory)
+
+    try:
+        run(str(binaries / "initdb"), "-D", str(data), "-U", POSTGRES_USER, "--auth=trust", "-E", "UTF8")
+        options = f"-p {port} -h 127.0.0.1 -k {directory} -c fsync=off -c full_page_writes=off"
+        run(str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start")
+        try:
+            run(str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", POSTGRES_USER, "cases")
+            yield f"postgresql://{POSTGRES_USER}@127.0.0.1:{port}/cases"
+        finally:
+            run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
