@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -12,10 +13,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.names import ActionName, Entity, Intent, Response, Slot
+from bot.cases.database import shared_engine
+from bot.cases.hours import parse_staffed_hours, utc_now
+from bot.cases.referral import refer_to_staff
+from bot.cases.store import CaseStore
 from bot.safeguarding.audience import Role, age_band_for_age, audience_for, infer_role, stated_own_age
 from bot.safeguarding.content import ContentLibrary, LawQuestion, load_library
 from bot.safeguarding.escalation import ConversationContext, EscalationDecision, ReferralCriterion, decide_on_parse
-from bot.safeguarding.replies import compose_advice
+from bot.safeguarding.replies import SIGNPOSTS_HEADING, compose_advice
 from bot.safeguarding.signals import signals_from_names
 from bot.safeguarding.topics import ADVICE_TOPICS, Topic
 from bot.settings import load_settings
@@ -99,9 +104,15 @@ def conversation_context(tracker: Tracker) -> ConversationContext:
 
 
 async def advise(dispatcher: CollectingDispatcher, tracker: Tracker, otherwise: str) -> list[EventType]:
-    """Send the advice for the latest message, or the `otherwise` response when there is none."""
+    """Send the advice for the latest message, or the `otherwise` response when there is none.
+
+    When the conversation meets a referral criterion the safety advice goes first, then the case is
+    opened (or updated) and the user is told who will read it and when.
+    """
+    settings = load_settings()
+    library = load_library(settings.content_dir)
     plan = plan_advice(
-        library=load_library(load_settings().content_dir),
+        library=library,
         parse=tracker.latest_message,
         role=tracker.get_slot(Slot.ROLE),
         age_band=tracker.get_slot(Slot.AGE_BAND),
@@ -110,7 +121,17 @@ async def advise(dispatcher: CollectingDispatcher, tracker: Tracker, otherwise: 
     if plan is None:
         dispatcher.utter_message(response=otherwise)
         return []
-    for message in plan.messages:
+    messages = list(plan.messages)
+    if plan.decision.escalate:
+        notice = await asyncio.to_thread(
+            refer_to_staff, CaseStore(shared_engine(settings.database_url)),
+            parse_staffed_hours(settings.staffed_hours, settings.staffed_timezone), library, tracker.sender_id,
+            plan.decision, plan.slots.get(Slot.ROLE, tracker.get_slot(Slot.ROLE)),
+            plan.slots.get(Slot.AGE_BAND, tracker.get_slot(Slot.AGE_BAND)), utc_now(),
+        )
+        if notice:  # before the services, so the reply still ends with who can help now
+            messages.insert(len(messages) - 1 if messages[-1].startswith(SIGNPOSTS_HEADING) else len(messages), notice)
+    for message in messages:
         dispatcher.utter_message(text=message)
     if plan.law_question_buttons:
         dispatcher.utter_message(response=Response.PICK_LAW_QUESTION, buttons=plan.law_question_buttons)

@@ -10,8 +10,11 @@ import asyncio
 import logging
 
 import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Mount
 
 from bot.app import build_application
+from bot.dashboard.app import create_dashboard
 from bot.logging_setup import configure_logging
 from bot.services import Services, open_services
 from bot.settings import Settings, load_settings
@@ -21,8 +24,9 @@ logger = logging.getLogger("bot")
 
 
 async def _serve_web(settings: Settings, services: Services) -> None:
+    web = Starlette(routes=[Mount("/staff", create_dashboard(services)), Mount("/", create_web_app(services))])
     config = uvicorn.Config(
-        create_web_app(services), host=settings.web_host, port=settings.web_port, log_level="warning",
+        web, host=settings.web_host, port=settings.web_port, log_level="warning",
         access_log=False, ws="none",  # no websockets: Rasa pins a websockets too old for uvicorn's
     )
     await uvicorn.Server(config).serve()
@@ -31,7 +35,8 @@ async def _serve_web(settings: Settings, services: Services) -> None:
 async def serve(settings: Settings) -> None:
     """Serve until interrupted."""
     async with open_services(settings) as services:
-        logger.info("Web chat on http://%s:%s/", settings.web_host, settings.web_port)
+        logger.info("Web chat on http://%s:%s/ and the staff dashboard on http://%s:%s/staff/",
+                    settings.web_host, settings.web_port, settings.web_host, settings.web_port)
         if not settings.telegram_bot_token:
             logger.info("TELEGRAM_BOT_TOKEN is not set: Telegram is off")
             await _serve_web(settings, services)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from bot import telegram_handlers as handlers
 from bot.services import Services
@@ -25,5 +25,11 @@ def build_application(settings: Settings, services: Services) -> Application:
     application.add_handler(MessageHandler(filters.TEXT, handlers.text_message))
     application.add_handler(CallbackQueryHandler(handlers.button_pressed))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, handlers.media_message))
+    application.add_handler(TypeHandler(handlers.PushedMessage, handlers.pushed_message))
     application.add_error_handler(handlers.on_error)
+
+    async def push(chat_id: str, text: str) -> None:
+        await application.update_queue.put(handlers.PushedMessage(int(chat_id), text))
+
+    services.senders[handlers.CHANNEL] = push
     return application

@@ -20,6 +20,7 @@ from types import FrameType
 import httpx
 import yaml
 
+from bot.cases.database import DatabaseUnavailable, describe, migrate, tracker_store_endpoint
 from bot.settings import ACTION_SERVER_SECRET_HEADER, REPO_ROOT, Settings, SettingsError, load_settings
 
 STOP_GRACE_SECONDS = 15
@@ -44,15 +45,18 @@ class Service:
 
 
 def endpoints_file(settings: Settings, secret: str, directory: Path) -> Path:
-    """endpoints.yml with the action server's URL on the configured port and the secret it requires.
+    """endpoints.yml with the action server's URL on the configured port and the secret it requires,
+    and Rasa's tracker store in the case database, so the transcript has one home.
 
-    Written to a private temporary folder, so the secret is never in the repository.
+    Written to a private temporary folder, so the secret and any database password are never in the
+    repository.
     """
     endpoints = yaml.safe_load((REPO_ROOT / "endpoints.yml").read_text(encoding="utf-8")) or {}
     endpoints["action_endpoint"] = {
         "url": f"http://127.0.0.1:{settings.action_server_port}/webhook",
         "headers": {ACTION_SERVER_SECRET_HEADER: secret},
     }
+    endpoints["tracker_store"] = tracker_store_endpoint(settings.database_url)
     path = directory / "endpoints.yml"
     path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
     return path
@@ -112,6 +116,13 @@ def supervise(settings: Settings) -> int:
     if not settings.model_path.exists():
         print(f"No trained model at {settings.model_path}. `make run` trains one first.", file=sys.stderr)
         return 2
+    try:
+        migrate(settings.database_url)
+    except DatabaseUnavailable as error:
+        print(f"Not starting: {error}. The bot keeps conversations and cases there and will not run "
+              "without it. Check DATABASE_URL and that the database server is running.", file=sys.stderr)
+        return 2
+    print(f"Database: {describe(settings.database_url)}", flush=True)
     stopping = False
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -127,7 +138,8 @@ def supervise(settings: Settings) -> int:
         for service in services:
             service.process = subprocess.Popen(service.command, cwd=REPO_ROOT, env=environment, start_new_session=True)
         print(f"Starting: action server :{settings.action_server_port}, Rasa server :{settings.rasa_port}, "
-              f"web chat http://{settings.web_host}:{settings.web_port}/"
+              f"web chat http://{settings.web_host}:{settings.web_port}/, "
+              f"staff dashboard http://{settings.web_host}:{settings.web_port}/staff/"
               + (" and the Telegram bot" if settings.telegram_bot_token else " (Telegram off: TELEGRAM_BOT_TOKEN not set)"),
               flush=True)
         exit_code = 0
@@ -145,7 +157,9 @@ def supervise(settings: Settings) -> int:
                         service.ready = True
                         print(f"{service.name} is ready", flush=True)
                         if all(s.ready for s in services):
-                            print(f"Ready. Open http://{settings.web_host}:{settings.web_port}/ to chat. "
+                            print(f"Ready. Open http://{settings.web_host}:{settings.web_port}/ to chat, "
+                                  f"http://{settings.web_host}:{settings.web_port}/staff/ for the staff dashboard "
+                                  "(make an account with `python -m bot.staff add-user NAME`). "
                                   "Ctrl-C stops everything.", flush=True)
                 time.sleep(POLL_SECONDS)
         print("Stopping...", flush=True)

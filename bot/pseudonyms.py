@@ -1,8 +1,8 @@
 """Conversation ids that do not reveal who is talking: a keyed HMAC of the channel's own id.
 
-Rasa, its logs and anything that stores a conversation see only the pseudonym. Nothing maps it back:
-the front end computes it again from the chat it is answering, so the chat id is held only while a
-message is being answered.
+Rasa, its logs and anything that stores a conversation see only the pseudonym. Nothing stored maps it
+back: the front end computes it again from the chat it is answering, and keeps the way back to a chat
+in memory only, for the life of the process, so a staff member's reply can reach it.
 """
 
 from __future__ import annotations
@@ -10,6 +10,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+
+class Channel:
+    """The channels a conversation can come from; the first part of its conversation id."""
+
+    TELEGRAM = "telegram"
+    WEB = "web"
+
 
 ID_HEX_CHARS = 32  # 128 bits: not guessable, short enough to read in a log line
 

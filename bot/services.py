@@ -1,46 +1,157 @@
-"""The clients both front ends share: one Rasa client and the content library, per process."""
+"""The clients the front ends and the staff dashboard share in one process: Rasa, the content
+library, the case database, and the live conversations' reply addresses."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import secrets
-from collections.abc import AsyncIterator
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot.pseudonyms import Pseudonymiser
-from bot.rasa_client import BotMessage, RasaClient, reply_to
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.cases.audit import AuditLog
+from bot.cases.database import create_db_engine
+from bot.cases.hours import utc_now
+from bot.cases.models import CaseStatus, EntryKind
+from bot.cases.staff import StaffDirectory
+from bot.cases.store import CaseStore
+from bot.cases.transcript import append_event, pause_event, pushed_message_event, resume_event
+from bot.pseudonyms import Channel, Pseudonymiser
+from bot.rasa_client import BotMessage, RasaClient, RasaUnavailable, reply_to
 from bot.safeguarding.content import ContentLibrary, load_library
 from bot.settings import Settings
 
+logger = logging.getLogger(__name__)
 
-@dataclass(frozen=True)
+# Sends a text to one user of a channel, by the channel's own id for them.
+Sender = Callable[[str, str], Awaitable[None]]
+
+
+@dataclass
 class Services:
-    """What a front-end handler needs to answer a user."""
+    """What a front-end handler or a dashboard page needs.
+
+    `addresses` maps a conversation id back to the channel's id for the user, so a staff reply can
+    reach them. It lives only in this process's memory, for as long as the process runs: nothing
+    stores a chat id. `locks` serialise everything written to one conversation's tracker.
+    """
 
     rasa: RasaClient
     library: ContentLibrary
     pseudonyms: Pseudonymiser
+    engine: Engine
+    settings: Settings
+    senders: dict[str, Sender] = field(default_factory=dict)
+    addresses: dict[str, tuple[str, str]] = field(default_factory=dict)
+    locks: defaultdict[str, asyncio.Lock] = field(default_factory=lambda: defaultdict(asyncio.Lock))
+
+    @property
+    def cases(self) -> CaseStore:
+        """The case store on the shared engine."""
+        return CaseStore(self.engine)
+
+    @property
+    def audit(self) -> AuditLog:
+        """The audit log on the shared engine."""
+        return AuditLog(self.engine)
+
+    @property
+    def staff(self) -> StaffDirectory:
+        """Staff accounts and sessions on the shared engine."""
+        return StaffDirectory(self.engine)
+
+    def conversation_id(self, channel: str, raw_id: str | int) -> str:
+        """The pseudonymous conversation id of a channel's user."""
+        return self.pseudonyms.conversation_id(channel, raw_id)
+
+    async def _taken_over(self, conversation_id: str) -> bool:
+        try:
+            case = await asyncio.to_thread(self.cases.active_case_for, conversation_id)
+        except SQLAlchemyError as error:  # the bot answering beats a child left without a reply
+            logger.error("Could not read the case database (%s); the bot answers", type(error).__name__)
+            return False
+        return case is not None and case.status is CaseStatus.TAKEN_OVER
 
     async def reply(self, channel: str, raw_id: str | int, text: str) -> list[BotMessage]:
         """The assistant's reply to a user of a channel, in the conversation named by their pseudonym,
-        with the emergency-route fallback when it cannot answer."""
-        return await reply_to(self.rasa, self.library, self.pseudonyms.conversation_id(channel, raw_id), text)
+        with the emergency-route fallback when it cannot answer.
+
+        While a staff member has taken the conversation over, Rasa logs the message in the transcript
+        (the tracker is paused) and the bot sends nothing: the staff member answers.
+        """
+        conversation = self.conversation_id(channel, raw_id)
+        self.addresses[conversation] = (channel, str(raw_id))
+        async with self.locks[conversation]:
+            if await self._taken_over(conversation):
+                try:
+                    await self.rasa.send(conversation, text)
+                    return []
+                except RasaUnavailable as error:
+                    logger.warning("Rasa unavailable (%s) during a takeover; sent the emergency-route reply", error)
+                    return [self.system_message("service_unavailable")]
+            return await reply_to(self.rasa, self.library, conversation, text)
 
     def system_message(self, key: str) -> BotMessage:
         """A fixed message from data/content/system.yml."""
         return BotMessage(text=self.library.system_text(key))
+
+    async def note_media(self, channel: str, raw_id: str | int) -> None:
+        """Mark "[image removed unseen]" on the conversation's open case, if it has one."""
+        conversation = self.conversation_id(channel, raw_id)
+        try:
+            case = await asyncio.to_thread(self.cases.active_case_for, conversation)
+            if case is not None:
+                await asyncio.to_thread(self.cases.add_entry, case.id, EntryKind.IMAGE_REMOVED, "", None,
+                                        utc_now().replace(tzinfo=None))
+        except SQLAlchemyError as error:
+            logger.error("Could not mark removed media on a case (%s)", type(error).__name__)
+
+    async def pause(self, conversation_id: str) -> None:
+        """Stop the bot answering the conversation (Rasa's ConversationPaused)."""
+        async with self.locks[conversation_id]:
+            await asyncio.to_thread(append_event, self.engine, conversation_id, pause_event())
+
+    async def resume(self, conversation_id: str) -> bool:
+        """Let the bot answer again (Rasa's ConversationResumed) and tell the user; False if undelivered."""
+        async with self.locks[conversation_id]:
+            await asyncio.to_thread(append_event, self.engine, conversation_id, resume_event())
+        return await self.push(conversation_id, self.library.system_text("handed_back"), staff_name=None)
+
+    async def push(self, conversation_id: str, text: str, staff_name: str | None) -> bool:
+        """Send a message to the user outside any reply (a staff member's words, or the hand-back
+        notice), recorded in the transcript first. False when it could not be sent now: a Telegram user
+        whose chat this process has not seen since it started (the web chat fetches its messages)."""
+        async with self.locks[conversation_id]:
+            await asyncio.to_thread(append_event, self.engine, conversation_id, pushed_message_event(text, staff_name))
+        address = self.addresses.get(conversation_id)
+        channel = address[0] if address else None
+        if channel == Channel.WEB:
+            return True
+        sender = self.senders.get(channel or "")
+        if address is None or sender is None:
+            return False
+        await sender(address[1], text)
+        return True
 
 
 @asynccontextmanager
 async def open_services(settings: Settings) -> AsyncIterator[Services]:
     """Open the shared clients for the life of the process and close them on the way out.
 
-    Without CONVERSATION_ID_SECRET the pseudonym key is new each run: conversations are kept in Rasa's
-    memory only, so they end with a restart anyway.
+    Without CONVERSATION_ID_SECRET the pseudonym key is new each run, so a restart starts every
+    conversation afresh.
     """
     secret = settings.conversation_id_secret.encode() if settings.conversation_id_secret else secrets.token_bytes(32)
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    engine = create_db_engine(settings.database_url)
     try:
-        yield Services(rasa=rasa, library=load_library(settings.content_dir), pseudonyms=Pseudonymiser(secret))
+        yield Services(rasa=rasa, library=load_library(settings.content_dir), pseudonyms=Pseudonymiser(secret),
+                       engine=engine, settings=settings)
     finally:
         await rasa.close()
+        engine.dispose()

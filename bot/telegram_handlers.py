@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from bot.pseudonyms import Channel
 from bot.rasa_client import BotMessage, as_plain_text
 from bot.services import Services
 
@@ -15,7 +17,15 @@ logger = logging.getLogger(__name__)
 SERVICES_KEY = "services"
 CALLBACK_DATA_LIMIT = 64  # bytes, set by the Bot API
 START_PAYLOAD = "/start"
-CHANNEL = "telegram"
+CHANNEL = Channel.TELEGRAM
+
+
+@dataclass(frozen=True)
+class PushedMessage:
+    """A custom update: a message for a chat from outside Telegram (a staff member's reply)."""
+
+    chat_id: int
+    text: str
 
 
 def keyboard_for(message: BotMessage) -> InlineKeyboardMarkup | None:
@@ -65,7 +75,13 @@ async def media_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """Answers a photo, video, file, sticker, contact or location kindly, without downloading it."""
     chat = update.effective_chat
     if chat is not None:
+        await _services(context).note_media(CHANNEL, chat.id)
         await context.bot.send_message(chat.id, _services(context).system_message("media_not_opened").text)
+
+
+async def pushed_message(update: PushedMessage, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sends a staff member's message (queued by the dashboard) to the young person's chat."""
+    await context.bot.send_message(update.chat_id, update.text)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,17 +6,20 @@ import re
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.cases.transcript import transcript
+from bot.pseudonyms import Channel
 from bot.rasa_client import BotMessage, as_plain_text
 from bot.services import Services
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_TEXT_CHARS = 4096
-CHANNEL = "web"
+CHANNEL = Channel.WEB
 _CONVERSATION_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 _PAYLOAD = re.compile(r"^/[a-z_]+(\{.{0,200}\})?$")
 _SECURITY_HEADERS = {
@@ -68,6 +71,19 @@ def create_web_app(services: Services) -> Starlette:
         replies = await services.reply(CHANNEL, conversation, message)
         return JSONResponse(_as_json(replies), headers=_SECURITY_HEADERS)
 
+    async def pushed(request: Request) -> Response:
+        """Messages sent to this chat outside a reply (a staff member's, the hand-back notice), newer
+        than `after` (the timestamp of the last one the page has)."""
+        conversation = request.query_params.get("conversation", "")
+        try:
+            after = float(request.query_params.get("after", "0"))
+        except ValueError:
+            after = 0.0
+        if not _CONVERSATION_ID.match(conversation):
+            return _problem(services, 400)
+        lines = await run_in_threadpool(transcript, services.engine, services.conversation_id(CHANNEL, conversation), after)
+        return JSONResponse({"messages": [line.as_json() for line in lines if line.pushed]}, headers=_SECURITY_HEADERS)
+
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
@@ -75,6 +91,7 @@ def create_web_app(services: Services) -> Starlette:
         routes=[
             Route("/", page),
             Route("/api/messages", messages, methods=["POST"]),
+            Route("/api/messages", pushed, methods=["GET"]),
             Route("/healthz", health),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ]

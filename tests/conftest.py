@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -12,10 +14,25 @@ from actions.advice import AdvicePlan, plan_advice
 from bot.safeguarding.content import ContentLibrary, load_library
 from bot.safeguarding.escalation import ConversationContext
 from bot.safeguarding.signals import PARSE_KEY, QUESTION_KEY, read_signals
+from bot.cases.database import migrate
 from bot.settings import load_settings
 
 TrackerFactory = Callable[..., Tracker]
 PlanFactory = Callable[..., "AdvicePlan | None"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def case_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated SQLite case database for the whole run, so no test writes to the operator's var/."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('cases') / 'cases.db'}"
+    migrate(url)
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    yield url
+    if previous is None:
+        del os.environ["DATABASE_URL"]
+    else:
+        os.environ["DATABASE_URL"] = previous
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +61,7 @@ def make_tracker() -> TrackerFactory:
         text: str, intent: str, slots: dict[str, Any] | None = None, entities: list[dict[str, Any]] | None = None
     ) -> Tracker:
         return Tracker(
-            sender_id="test-conversation",
+            sender_id=f"test-{uuid.uuid4().hex}",  # each tracker its own conversation, and its own case
             slots=dict(slots or {}),
             latest_message=parse_of(text, intent, entities),
             events=[],

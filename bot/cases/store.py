@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from bot.cases.models import Case, CaseEntry, CaseStatus, EntryKind, RiskLevel, StaffRole, StaffUser
 from bot.safeguarding.escalation import ReferralCriterion
 
+# Danger now and self-harm are the two the bot answers with 999 and Childline first; they come first here too.
 _RISK_OF_CRITERION = {
     ReferralCriterion.IMMEDIATE_RISK: RiskLevel.URGENT,
-    ReferralCriterion.SELF_HARM: RiskLevel.HIGH,
+    ReferralCriterion.SELF_HARM: RiskLevel.URGENT,
     ReferralCriterion.UNDER_13: RiskLevel.HIGH,
     ReferralCriterion.COERCION_OR_BLACKMAIL: RiskLevel.HIGH,
     ReferralCriterion.ADULT_INVOLVED: RiskLevel.HIGH,

@@ -65,7 +65,8 @@
     }).then(function (response) { return response.json(); })
       .then(function (data) {
         (data.messages || []).forEach(function (m) { show(m.text, "bot", m.buttons); });
-        if (!data.messages || !data.messages.length) { show(FALLBACK, "bot"); }
+        // No messages means a person from the team has taken the chat over and will answer.
+        if (!data.messages) { show(FALLBACK, "bot"); }
       })
       .catch(function () { show(FALLBACK, "bot"); });
   }
@@ -87,5 +88,21 @@
     window.location.replace("https://www.bbc.co.uk/weather");
   });
 
+  // A person from the team may write at any time: fetch what they sent since the last check.
+  var lastPushed = 0;
+  function poll() {
+    fetch("/api/messages?conversation=" + encodeURIComponent(conversationId()) + "&after=" + lastPushed)
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        (data.messages || []).forEach(function (m) {
+          lastPushed = Math.max(lastPushed, m.timestamp);
+          show(m.text, m.staff_name ? "bot staff" : "bot");
+        });
+      })
+      .catch(function () { /* the next check tries again */ })
+      .then(function () { window.setTimeout(poll, 1000); });
+  }
+
   send({ payload: "/start" });
+  poll();
 }());

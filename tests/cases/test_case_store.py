@@ -25,7 +25,8 @@ def _open(store: CaseStore, conversation: str, reasons: list[str], at: datetime 
 def test_risk_level_follows_the_most_urgent_criterion() -> None:
     assert risk_level_for(["extreme_or_violent"]) is RiskLevel.MEDIUM
     assert risk_level_for(["extreme_or_violent", "adult_involved"]) is RiskLevel.HIGH
-    assert risk_level_for(["self_harm", "immediate_risk"]) is RiskLevel.URGENT
+    assert risk_level_for(["under_13", "self_harm"]) is RiskLevel.URGENT
+    assert risk_level_for(["immediate_risk"]) is RiskLevel.URGENT
 
 
 def test_a_second_escalation_adds_to_the_open_case(engine: Engine) -> None:
@@ -44,6 +45,7 @@ def test_queue_is_most_urgent_first_then_longest_waiting(engine: Engine) -> None
     medium, _ = _open(store, "telegram-m", ["extreme_or_violent"], T0)
     high_late, _ = _open(store, "telegram-h2", ["adult_involved"], T0 + timedelta(minutes=5))
     high_early, _ = _open(store, "telegram-h1", ["under_13"], T0 + timedelta(minutes=1))
+    assert high_early.risk_level is RiskLevel.HIGH
     urgent, _ = _open(store, "telegram-u", ["immediate_risk"], T0 + timedelta(minutes=9))
     closed, _ = _open(store, "telegram-c", ["immediate_risk"], T0)
     store.close(closed.id, "No further action", T0 + timedelta(minutes=2))
