@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from bot.settings import load_settings
-from tests.e2e.harness import BOT_TOKEN, STACK_START_SECONDS, Stack, free_port, start_emulator, start_launcher, stop, wait_until_ready
+from tests.e2e.harness import (
+    BOT_TOKEN, CONVERSATION_ID_SECRET, STACK_START_SECONDS, STAFF, SUPERVISOR, Stack, add_staff_account, free_port,
+    start_emulator, start_launcher, stop, wait_until_ready,
+)
+
+# The machine has no network beyond package registries: keep Chromium from calling home.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -21,29 +30,46 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     logs = tmp_path_factory.mktemp("e2e-logs")
     emulator_port, rasa_port, action_port, web_port = (free_port() for _ in range(4))
     emulator_log, launcher_log = logs / "emulator.log", logs / "launcher.log"
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('e2e-data') / 'online-safety.db'}"
     with emulator_log.open("wb") as emulator_out, launcher_log.open("wb") as launcher_out:
         emulator = start_emulator(emulator_port, emulator_out)
         emulator_url = f"http://127.0.0.1:{emulator_port}"
-        launcher = start_launcher(
-            {
-                "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
-                "TELEGRAM_API_BASE_URL": emulator_url,
-                "RASA_PORT": str(rasa_port),
-                "ACTION_SERVER_PORT": str(action_port),
-                "WEB_PORT": str(web_port),
-                "RASA_MODEL": str(model),
-            },
-            launcher_out,
-        )
+        environment = {
+            "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
+            "TELEGRAM_API_BASE_URL": emulator_url,
+            "RASA_PORT": str(rasa_port),
+            "ACTION_SERVER_PORT": str(action_port),
+            "WEB_PORT": str(web_port),
+            "RASA_MODEL": str(model),
+            "DATABASE_URL": database_url,
+            "CONVERSATION_ID_SECRET": CONVERSATION_ID_SECRET,  # so a test can find its own conversation's case
+            "STAFFED_HOURS": "24/7",
+        }
+        add_staff_account(environment, STAFF, "staff")
+        add_staff_account(environment, SUPERVISOR, "supervisor")
+        launcher = start_launcher(environment, launcher_out)
         try:
             deadline = time.monotonic() + STACK_START_SECONDS
             wait_until_ready(f"{emulator_url}/bot{BOT_TOKEN}/getMe", emulator, deadline, emulator_log)
             for url in (f"http://127.0.0.1:{action_port}/health", f"http://127.0.0.1:{rasa_port}/",
                         f"http://127.0.0.1:{web_port}/healthz"):
                 wait_until_ready(url, launcher, deadline, launcher_log)
-            yield Stack(emulator_url=emulator_url, web_url=f"http://127.0.0.1:{web_port}", launcher_log=launcher_log)
+            yield Stack(emulator_url=emulator_url, web_url=f"http://127.0.0.1:{web_port}", launcher_log=launcher_log,
+                        database_url=database_url)
         finally:
             stop(launcher)
             stop(emulator)
     errors = [line for line in launcher_log.read_text(errors="replace").splitlines() if " ERROR " in line]
     assert errors == [], "the bot logged errors during the end-to-end tests"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium (installed by scripts/install-test-deps), never a downloaded browser."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian chromium is not installed: run `make test`, which installs it")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

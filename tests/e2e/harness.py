@@ -20,6 +20,9 @@ from bot.settings import REPO_ROOT
 
 E2E_DIR = Path(__file__).resolve().parent
 BOT_TOKEN = "123456789:e2e-test-token"
+CONVERSATION_ID_SECRET = "e2e-conversation-id-secret"
+STAFF_PASSWORD = "e2e staff passphrase"
+STAFF, SUPERVISOR = "sam", "lee"
 STACK_START_SECONDS = 240
 REPLY_TIMEOUT_SECONDS = 30
 REPLY_SETTLE_SECONDS = 1.5
@@ -66,6 +69,7 @@ class Stack:
     emulator_url: str
     web_url: str
     launcher_log: Path
+    database_url: str
 
 
 def start_emulator(port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
@@ -74,6 +78,12 @@ def start_emulator(port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
     if node is None:
         raise RuntimeError("node is not installed; .ci/run installs it")
     return subprocess.Popen([node, str(E2E_DIR / "emulator.js"), str(port)], cwd=E2E_DIR, stdout=log, stderr=subprocess.STDOUT)
+
+
+def add_staff_account(environment: dict[str, str], username: str, role: str) -> None:
+    """`python -m bot.staff add-user`, the operator's command, with the password on standard input."""
+    subprocess.run([sys.executable, "-m", "bot.staff", "add-user", username, "--role", role], cwd=REPO_ROOT,
+                   env={**os.environ, **environment}, input=STAFF_PASSWORD.encode(), check=True, capture_output=True)
 
 
 def start_launcher(environment: dict[str, str], log: IO[bytes]) -> subprocess.Popen[bytes]:
@@ -87,6 +97,7 @@ class TelegramUser:
 
     def __init__(self, emulator_url: str) -> None:
         self.user_id = next(_user_ids)
+        self.first_arrival = 0.0  # time.monotonic() when the latest `replies` call saw its first message
         self._http = httpx.Client(base_url=emulator_url, timeout=10)
         self._person = {"id": self.user_id, "is_bot": False, "first_name": "Test", "username": f"user{self.user_id}"}
         self._chat = {"id": self.user_id, "type": "private", "first_name": "Test"}
@@ -127,6 +138,8 @@ class TelegramUser:
             response.raise_for_status()
             batch = [update["message"] for update in response.json().get("result", [])]
             if batch:
+                if not received:
+                    self.first_arrival = time.monotonic()
                 received.extend(batch)
                 last_arrival = time.monotonic()
             elif len(received) >= at_least and time.monotonic() - last_arrival >= REPLY_SETTLE_SECONDS:

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from tests.e2e.harness import Stack
 
 pytestmark = pytest.mark.e2e
-
-# The machine has no network beyond package registries: keep Chromium from calling home.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's chromium (installed by scripts/install-test-deps), never a downloaded browser."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian chromium is not installed: run `make test`, which installs it")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_a_parent_chats_in_the_browser(stack: Stack, browser: Browser, tmp_path: Path) -> None:
