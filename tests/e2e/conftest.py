@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from bot.settings import load_settings
 from tests.e2e.harness import (
-    BOT_TOKEN, CONVERSATION_ID_SECRET, STACK_START_SECONDS, STAFF, SUPERVISOR, Stack, add_staff_account, free_port,
+    BOT_TOKEN, CONVERSATION_ID_SECRET, STACK_START_SECONDS, STAFF, SUPERVISOR, Stack, TelegramUser, add_staff_account, free_port,
     start_emulator, start_launcher, stop, wait_until_ready,
 )
 
@@ -63,9 +63,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     assert errors == [], "the bot logged errors during the end-to-end tests"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's chromium (installed by scripts/install-test-deps), never a downloaded browser."""
+    """Debian's chromium (installed by scripts/install-test-deps), never a downloaded browser.
+
+    Per module: Playwright's sync API runs an event loop on this thread while it is open, which the
+    async tests of later modules could not share.
+    """
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("Debian chromium is not installed: run `make test`, which installs it")
@@ -73,3 +77,11 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def user(stack: Stack) -> Iterator[TelegramUser]:
+    """A new person in their own private chat."""
+    person = TelegramUser(stack.emulator_url)
+    yield person
+    person.close()

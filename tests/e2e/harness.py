@@ -156,3 +156,8 @@ def buttons_of(message: dict[str, Any]) -> list[tuple[str, str]]:
     """(title, callback data) of a bot message's inline keyboard."""
     markup = message.get("reply_markup") or {}
     return [(button["text"], button["callback_data"]) for row in markup.get("inline_keyboard", []) for button in row]
+
+
+def text_of(messages: list[dict[str, Any]]) -> str:
+    """The texts of the bot's messages, one a line."""
+    return "\n".join(message.get("text", "") for message in messages)

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.e2e.harness import Stack, TelegramUser, buttons_of
+from tests.e2e.harness import Stack, TelegramUser, buttons_of, text_of
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def user(stack: Stack) -> Iterator[TelegramUser]:
-    """A new person in their own private chat."""
-    person = TelegramUser(stack.emulator_url)
-    yield person
-    person.close()
-
-
-def _text(messages: list[dict]) -> str:
-    return "\n".join(message.get("text", "") for message in messages)
 
 
 def _start_as_parent(user: TelegramUser) -> None:
@@ -33,7 +19,7 @@ def _start_as_parent(user: TelegramUser) -> None:
 def test_young_person_onboards_and_gets_grooming_advice_with_ceop(user: TelegramUser) -> None:
     user.command("/start")
     welcome = user.replies(at_least=2)
-    assert "999" in _text(welcome) and "0800 1111" in _text(welcome)
+    assert "999" in text_of(welcome) and "0800 1111" in text_of(welcome)
     role_buttons = buttons_of(welcome[-1])
     assert ("I'm a young person", '/inform_role{"user_role":"young_person"}') in role_buttons
 
@@ -45,7 +31,7 @@ def test_young_person_onboards_and_gets_grooming_advice_with_ceop(user: Telegram
     user.replies()
 
     user.say("theres this older guy on roblox who keeps asking me to send him pics and says its our secret")
-    advice = _text(user.replies(at_least=2))
+    advice = text_of(user.replies(at_least=2))
     assert "CEOP" in advice
     assert "ceop.police.uk" in advice
     assert "0800 1111" in advice
@@ -54,7 +40,7 @@ def test_young_person_onboards_and_gets_grooming_advice_with_ceop(user: Telegram
 def test_parent_asks_about_bullying_and_gets_adult_signposts(user: TelegramUser) -> None:
     _start_as_parent(user)
     user.say("my daughter keeps getting nasty messages in a group chat from girls in her year")
-    advice = _text(user.replies(at_least=2))
+    advice = text_of(user.replies(at_least=2))
     assert "Who can help:" in advice
     assert "NSPCC" in advice or "Report Harmful Content" in advice
 
@@ -67,7 +53,7 @@ def test_self_harm_reply_opens_with_999_and_childline(user: TelegramUser) -> Non
 
 def test_a_photo_is_answered_kindly_and_never_fetched(user: TelegramUser, stack: Stack) -> None:
     user.send_photo()
-    reply = _text(user.replies())
+    reply = text_of(user.replies())
     assert "don't open or keep photos" in reply
     assert "Report Remove" in reply
 
@@ -77,8 +63,8 @@ def test_parent_picks_a_law_question_from_the_buttons_and_gets_its_act(user: Tel
     user.say("what does the law say about things kids do online")
     overview = user.replies(at_least=2)
     questions = dict(buttons_of(overview[-1]))
-    assert "England and Wales" in _text(overview)
+    assert "England and Wales" in text_of(overview)
     user.press(questions["Harassment"])
-    answer = _text(user.replies(at_least=2))
+    answer = text_of(user.replies(at_least=2))
     assert "Protection from Harassment Act 1997" in answer
     assert "Scotland and Northern Ireland" in answer

@@ -11,6 +11,7 @@
     return td;
   }
 
+  var AGE_BANDS = { under_13: "under 13", age_13_15: "13-15", age_16_17: "16-17" };
   function nice(value) { return String(value || "").replace(/_/g, " "); }
 
   function refreshQueue() {
@@ -32,7 +33,7 @@
           cell(row, c.risk_level);
           cell(row, c.reasons.join("; "));
           cell(row, nice(c.topic));
-          cell(row, nice(c.role || "not said") + (c.age_band ? ", " + nice(c.age_band) : ""));
+          cell(row, nice(c.role || "not said") + (c.age_band ? ", " + (AGE_BANDS[c.age_band] || nice(c.age_band)) : ""));
           cell(row, c.opened_at.replace("T", " ").replace("Z", " UTC"));
           cell(row, nice(c.status));
           cell(row, c.owner || "nobody yet");
