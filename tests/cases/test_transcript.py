@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.utils.endpoints import EndpointConfig
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import Engine
@@ -19,11 +20,12 @@ from bot.cases.transcript import (
 CONVERSATION = "telegram-0123456789abcdef0123456789abcdef"
 
 
-def _rasa_store(database_url: str) -> SQLTrackerStore:
+def _rasa_store(database_url: str) -> TrackerStore:
+    """The tracker store Rasa builds from the endpoints.yml section the launcher writes."""
     config: dict[str, Any] = tracker_store_endpoint(database_url)
-    config.pop("type")
-    config["host"] = config.pop("url", None)
-    return SQLTrackerStore(Domain.empty(), **config)
+    store = TrackerStore.create(EndpointConfig.from_dict(config), Domain.empty())
+    assert isinstance(getattr(store, "_tracker_store", store), SQLTrackerStore)  # not Rasa's in-memory fallback
+    return store
 
 
 async def test_transcript_is_read_from_rasas_events(database_url: str, engine: Engine) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import select
+from starlette.testclient import TestClient
 
 from bot.cases.audit import AuditAction
 from bot.cases.models import CaseStatus, EntryKind, StaffRole
 from bot.cases.transcript import IMAGE_REMOVED, rasa_events
+from bot.webchat import create_web_app
 from tests.dashboard.conftest import Dashboard, csrf_of, log_in
 
 CONVERSATION = "telegram-0123"
@@ -108,3 +110,17 @@ async def test_media_shows_only_as_removed_unseen(dashboard: Dashboard) -> None:
     log_in(client, "sam")
     lines = client.get(f"/staff/api/cases/{case.id}/transcript").json()["lines"]
     assert [(line["speaker"], line["text"]) for line in lines] == [("user", IMAGE_REMOVED)]
+
+
+async def test_a_staff_reply_reaches_the_web_chat(dashboard: Dashboard) -> None:
+    services = dashboard.services
+    conversation = services.conversation_id("web", "tab-1234567890")
+    services.addresses[conversation] = ("web", "tab-1234567890")
+    assert await services.push(conversation, "Hi, I'm Sam from the team.", staff_name="sam")
+    web = TestClient(create_web_app(services))
+    pushed = web.get("/api/messages", params={"conversation": "tab-1234567890", "after": "0"}).json()["messages"]
+    assert [(m["text"], m["staff_name"]) for m in pushed] == [("Hi, I'm Sam from the team.", "sam")]
+    later = web.get("/api/messages", params={"conversation": "tab-1234567890", "after": str(pushed[0]["timestamp"])})
+    assert later.json()["messages"] == []
+    other = web.get("/api/messages", params={"conversation": "another-tab-000", "after": "0"}).json()["messages"]
+    assert other == []

@@ -49,16 +49,16 @@ def test_staff_take_over_reply_decide_hand_back_and_close(stack: Stack, browser:
 
     staff = _log_in(browser, stack, STAFF)
     row = staff.locator("#queue tbody tr").filter(has=staff.get_by_role("link", name=f"Case {case_id}", exact=True))
-    expect(row).to_containtext_of("Coercion, blackmail or grooming", timeout=WAIT_MS)
-    expect(row).to_containtext_of("young person, 13-15")
+    expect(row).to_contain_text("Coercion, blackmail or grooming", timeout=WAIT_MS)
+    expect(row).to_contain_text("young person, 13-15")
     row.get_by_role("link", name=f"Case {case_id}").click()
     transcript = staff.locator("#transcript")
-    expect(transcript).to_containtext_of("keeps asking for nudes", timeout=WAIT_MS)
+    expect(transcript).to_contain_text("keeps asking for nudes", timeout=WAIT_MS)
 
     staff.get_by_role("button", name="Take over the conversation").click()
-    expect(staff.locator("#status")).to_havetext_of("taken over", timeout=WAIT_MS)
+    expect(staff.locator("#status")).to_have_text("taken over", timeout=WAIT_MS)
     user.say("are you a real person")
-    expect(transcript).to_containtext_of("are you a real person", timeout=WAIT_MS)
+    expect(transcript).to_contain_text("are you a real person", timeout=WAIT_MS)
     assert user.replies(at_least=0) == [], "the bot answered while a person had the conversation"
 
     sent_at = time.monotonic()
@@ -67,7 +67,7 @@ def test_staff_take_over_reply_decide_hand_back_and_close(stack: Stack, browser:
     reply = user.replies(at_least=1)
     assert [message["text"] for message in reply] == ["Hi, I'm Sam from the team. Are you safe right now?"]
     print(f"staff reply reached the emulator's client {user.first_arrival - sent_at:.2f} s after it was typed in")
-    expect(transcript).to_containtext_of("Staff (sam)", timeout=WAIT_MS)
+    expect(transcript).to_contain_text("Staff (sam)", timeout=WAIT_MS)
 
     staff.get_by_label("What was decided").fill("Refer to CEOP and the school DSL")
     staff.get_by_label("Why", exact=True).fill("Adult asking a 14-year-old for images, secrecy requested")
@@ -75,22 +75,22 @@ def test_staff_take_over_reply_decide_hand_back_and_close(stack: Stack, browser:
     staff.get_by_label("School designated safeguarding lead").check()
     staff.get_by_label("Why (or why not)").fill("Parent to be told by the DSL today")
     staff.get_by_role("button", name="Record the decision").click()
-    expect(staff.locator("#decisions")).to_containtext_of("referred to: CEOP, School designated safeguarding lead",
+    expect(staff.locator("#decisions")).to_contain_text("referred to: CEOP, School designated safeguarding lead",
                                                         timeout=WAIT_MS)
 
     staff.get_by_role("button", name="Hand back to the bot").click()
-    expect(staff.locator("#status")).to_havetext_of("open", timeout=WAIT_MS)
+    expect(staff.locator("#status")).to_have_text("open", timeout=WAIT_MS)
     assert "talking to the chatbot again" in text_of(user.replies(at_least=1))
     user.say("thanks")
     assert user.replies(at_least=1), "the bot did not answer after the hand-back"
 
     staff.get_by_label("Outcome").select_option("referred")
     staff.get_by_role("button", name="Close the case").click()
-    expect(staff.locator("#status")).to_havetext_of("closed", timeout=WAIT_MS)
+    expect(staff.locator("#status")).to_have_text("closed", timeout=WAIT_MS)
 
     supervisor = _log_in(browser, stack, SUPERVISOR)
     supervisor.goto(f"{stack.web_url}/staff/audit?case={case_id}")
     audit = supervisor.locator("#audit tbody")
     for step in ("view", "take over", "reply", "decision", "hand back", "close"):
         expect(audit.locator("td", has_text=step).first).to_be_visible(timeout=WAIT_MS)
-    expect(audit).to_containtext_of(STAFF)
+    expect(audit).to_contain_text(STAFF)
