@@ -21,6 +21,7 @@ import httpx
 import yaml
 
 from bot.cases.database import DatabaseUnavailable, describe, migrate, tracker_store_endpoint
+from bot.cases.hours import parse_staffed_hours
 from bot.settings import ACTION_SERVER_SECRET_HEADER, REPO_ROOT, Settings, SettingsError, load_settings
 
 STOP_GRACE_SECONDS = 15
@@ -171,6 +172,7 @@ def main() -> None:
     """Entry point for `python -m bot.launcher`."""
     try:
         settings = load_settings()
+        parse_staffed_hours(settings.staffed_hours, settings.staffed_timezone)  # read by every escalation
     except SettingsError as error:
         sys.exit(f"Configuration error: {error}")
     sys.exit(supervise(settings))

@@ -18,6 +18,7 @@ from bot.cases.audit import AuditLog
 from bot.cases.database import create_db_engine
 from bot.cases.hours import utc_now
 from bot.cases.models import CaseStatus, EntryKind
+from bot.cases.referral import channel_of
 from bot.cases.staff import StaffDirectory
 from bot.cases.store import CaseStore
 from bot.cases.transcript import append_event, pause_event, pushed_message_event, resume_event
@@ -128,11 +129,10 @@ class Services:
         whose chat this process has not seen since it started (the web chat fetches its messages)."""
         async with self.locks[conversation_id]:
             await asyncio.to_thread(append_event, self.engine, conversation_id, pushed_message_event(text, staff_name))
-        address = self.addresses.get(conversation_id)
-        channel = address[0] if address else None
-        if channel == Channel.WEB:
+        if channel_of(conversation_id) == Channel.WEB:
             return True
-        sender = self.senders.get(channel or "")
+        address = self.addresses.get(conversation_id)
+        sender = self.senders.get(address[0]) if address else None
         if address is None or sender is None:
             return False
         await sender(address[1], text)

@@ -8,7 +8,9 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
+from bot.launcher import endpoints_file
 from bot.rasa_client import RasaClient, as_plain_text, parse_rest_messages, reply_to
 from bot.safeguarding.content import ContentLibrary
 from bot.settings import REPO_ROOT, SettingsError, load_settings
@@ -69,3 +71,27 @@ def test_launcher_without_a_model_says_how_to_get_one(tmp_path: pytest.TempPathF
                             timeout=60, env={**os.environ, "RASA_MODEL": str(tmp_path / "missing.tar.gz")})
     assert result.returncode == 2
     assert "make run" in result.stderr
+
+
+def test_launcher_refuses_to_start_without_its_database() -> None:
+    unreachable = f"postgresql://nobody@127.0.0.1:{free_port()}/cases"
+    result = subprocess.run([sys.executable, "-m", "bot.launcher"], cwd=REPO_ROOT, capture_output=True, text=True,
+                            timeout=60, env={**os.environ, "DATABASE_URL": unreachable})
+    assert result.returncode == 2
+    assert "Not starting: cannot use the database at postgresql://nobody@127.0.0.1" in result.stderr
+    assert "Starting:" not in result.stdout  # no process was started to fall back on memory
+
+
+def test_launcher_refuses_staffed_hours_it_cannot_read() -> None:
+    result = subprocess.run([sys.executable, "-m", "bot.launcher"], cwd=REPO_ROOT, capture_output=True, text=True,
+                            timeout=60, env={**os.environ, "STAFFED_HOURS": "weekdays"})
+    assert result.returncode != 0 and "STAFFED_HOURS" in result.stderr
+
+
+def test_rasa_keeps_its_tracker_in_the_case_database(tmp_path: pytest.TempPathFactory) -> None:
+    settings = load_settings({"DATABASE_URL": "postgresql://bot:secret@db.internal:5433/cases"})
+    endpoints = yaml.safe_load(endpoints_file(settings, "s", tmp_path).read_text())
+    assert endpoints["tracker_store"] == {"type": "SQL", "dialect": "postgresql", "url": "db.internal", "port": 5433,
+                                          "db": "cases", "username": "bot", "password": "secret"}
+    default = yaml.safe_load(endpoints_file(load_settings({}), "s", tmp_path).read_text())["tracker_store"]
+    assert default == {"type": "SQL", "dialect": "sqlite", "db": str(REPO_ROOT / "var" / "online-safety.db")}
