@@ -13,7 +13,11 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.app import build_application
+from bot.cases.hours import utc_now
+from bot.cases.retention import apply_retention
 from bot.dashboard.app import create_dashboard
 from bot.logging_setup import configure_logging
 from bot.services import Services, open_services
@@ -21,6 +25,7 @@ from bot.settings import Settings, load_settings
 from bot.webchat import create_web_app
 
 logger = logging.getLogger("bot")
+RETENTION_INTERVAL_SECONDS = 24 * 60 * 60
 
 
 async def _serve_web(settings: Settings, services: Services) -> None:
@@ -32,25 +37,48 @@ async def _serve_web(settings: Settings, services: Services) -> None:
     await uvicorn.Server(config).serve()
 
 
+async def _retention_daily(services: Services) -> None:
+    """Delete what is due now, then once a day (`python -m bot.privacy retention` does the same once)."""
+    settings = services.settings
+    while True:
+        try:
+            report = await asyncio.to_thread(apply_retention, services.engine, utc_now().replace(tzinfo=None),
+                                             settings.conversation_retention_days, settings.case_retention_days)
+            logger.info("Retention: deleted %d conversations and %d closed cases",
+                        report.conversations_deleted, report.cases_deleted)
+        except SQLAlchemyError as error:
+            logger.error("Retention could not run (%s); it tries again tomorrow", type(error).__name__)
+        await asyncio.sleep(RETENTION_INTERVAL_SECONDS)
+
+
 async def serve(settings: Settings) -> None:
     """Serve until interrupted."""
     async with open_services(settings) as services:
-        logger.info("Web chat on http://%s:%s/ and the staff dashboard on http://%s:%s/staff/",
-                    settings.web_host, settings.web_port, settings.web_host, settings.web_port)
-        if not settings.telegram_bot_token:
-            logger.info("TELEGRAM_BOT_TOKEN is not set: Telegram is off")
+        retention = asyncio.create_task(_retention_daily(services))
+        try:
+            await _serve_front_ends(settings, services)
+        finally:
+            retention.cancel()
+
+
+async def _serve_front_ends(settings: Settings, services: Services) -> None:
+    """The web server, with the Telegram Application beside it when a token is set."""
+    logger.info("Web chat on http://%s:%s/ and the staff dashboard on http://%s:%s/staff/",
+                settings.web_host, settings.web_port, settings.web_host, settings.web_port)
+    if not settings.telegram_bot_token:
+        logger.info("TELEGRAM_BOT_TOKEN is not set: Telegram is off")
+        await _serve_web(settings, services)
+        return
+    application = build_application(settings, services)
+    async with application:
+        await application.start()
+        await application.updater.start_polling(allowed_updates=["message", "callback_query"])
+        logger.info("Telegram bot polling %s", settings.telegram_api_base_url)
+        try:
             await _serve_web(settings, services)
-            return
-        application = build_application(settings, services)
-        async with application:
-            await application.start()
-            await application.updater.start_polling(allowed_updates=["message", "callback_query"])
-            logger.info("Telegram bot polling %s", settings.telegram_api_base_url)
-            try:
-                await _serve_web(settings, services)
-            finally:
-                await application.updater.stop()
-                await application.stop()
+        finally:
+            await application.updater.stop()
+            await application.stop()
 
 
 def main() -> None:

@@ -22,6 +22,8 @@ def build_application(settings: Settings, services: Services) -> Application:
     )
     application.bot_data[handlers.SERVICES_KEY] = services
     application.add_handler(CommandHandler("start", handlers.start))
+    application.add_handler(CommandHandler("privacy", handlers.privacy))
+    application.add_handler(CommandHandler("delete", handlers.delete))
     application.add_handler(MessageHandler(filters.TEXT, handlers.text_message))
     application.add_handler(CallbackQueryHandler(handlers.button_pressed))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, handlers.media_message))

@@ -19,6 +19,7 @@ from bot.cases.database import create_db_engine
 from bot.cases.hours import utc_now
 from bot.cases.models import CaseStatus, EntryKind
 from bot.cases.referral import channel_of
+from bot.cases.rights import erase_conversation
 from bot.cases.staff import StaffDirectory
 from bot.cases.store import CaseStore
 from bot.cases.transcript import append_event, pause_event, pushed_message_event, resume_event
@@ -29,6 +30,7 @@ from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
+PRIVACY_MESSAGES = ("privacy_kept", "privacy_who", "privacy_tell", "privacy_how_long")
 # Sends a text to one user of a channel, by the channel's own id for them.
 Sender = Callable[[str, str], Awaitable[None]]
 
@@ -100,6 +102,20 @@ class Services:
     def system_message(self, key: str) -> BotMessage:
         """A fixed message from data/content/system.yml."""
         return BotMessage(text=self.library.system_text(key))
+
+    def privacy_messages(self) -> list[BotMessage]:
+        """The /privacy reply: what is kept, who can see it, when we would tell someone, for how long."""
+        days = self.settings.conversation_retention_days
+        return [BotMessage(text=self.library.system_text(key).format(days=days)) for key in PRIVACY_MESSAGES]
+
+    async def erase(self, channel: str, raw_id: str | int) -> BotMessage:
+        """/delete: erase the conversation now, unless it is part of a safeguarding case (then say so)."""
+        conversation = self.conversation_id(channel, raw_id)
+        async with self.locks[conversation]:
+            deleted = await asyncio.to_thread(erase_conversation, self.engine, conversation)
+        if deleted:
+            self.addresses.pop(conversation, None)
+        return self.system_message("deleted" if deleted else "kept_for_safeguarding")
 
     async def note_media(self, channel: str, raw_id: str | int) -> None:
         """Mark "[image removed unseen]" on the conversation's open case, if it has one."""

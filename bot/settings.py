@@ -52,6 +52,11 @@ class Settings:
     dashboard_session_idle_minutes: int
     # Send the dashboard's cookies only over HTTPS (set it in production, behind TLS).
     dashboard_secure_cookies: bool
+    # Conversations that never led to a case are deleted this many days after their last message.
+    conversation_retention_days: int
+    # Closed cases (and their conversations) are deleted this many days after closing; None keeps
+    # them until the operator sets the safeguarding retention period their policy requires.
+    case_retention_days: int | None
 
 
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -120,4 +125,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         staffed_timezone=env.get("STAFFED_TIMEZONE", "").strip() or "Europe/London",
         dashboard_session_idle_minutes=_int(env, "DASHBOARD_SESSION_IDLE_MINUTES", 30),
         dashboard_secure_cookies=_bool(env, "DASHBOARD_SECURE_COOKIES"),
+        conversation_retention_days=_int(env, "CONVERSATION_RETENTION_DAYS", 30),
+        case_retention_days=_int(env, "CASE_RETENTION_DAYS", 0) or None,
     )

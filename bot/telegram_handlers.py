@@ -55,6 +55,20 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _relay(update, context, START_PAYLOAD)
 
 
+async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Says what is kept, who can see it, when we would tell someone, and for how long."""
+    if update.effective_chat is not None:
+        for message in _services(context).privacy_messages():
+            await context.bot.send_message(update.effective_chat.id, message.text)
+
+
+async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Erases the conversation at once, or says why a safeguarding record must be kept."""
+    if update.effective_chat is not None:
+        message = await _services(context).erase(CHANNEL, update.effective_chat.id)
+        await context.bot.send_message(update.effective_chat.id, message.text)
+
+
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Passes what the user typed to the assistant as plain text."""
     if update.effective_message and update.effective_message.text:

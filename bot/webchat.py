@@ -20,6 +20,7 @@ from bot.services import Services
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_TEXT_CHARS = 4096
 CHANNEL = Channel.WEB
+PRIVACY_COMMAND, DELETE_COMMAND = "/privacy", "/delete"  # typed as on Telegram
 _CONVERSATION_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 _PAYLOAD = re.compile(r"^/[a-z_]+(\{.{0,200}\})?$")
 _SECURITY_HEADERS = {
@@ -62,6 +63,11 @@ def create_web_app(services: Services) -> Starlette:
         text, payload = body.get("text"), body.get("payload")
         if not isinstance(conversation, str) or not _CONVERSATION_ID.match(conversation):
             return _problem(services, 400)
+        command = text.strip().lower() if isinstance(text, str) else None
+        if command == PRIVACY_COMMAND:
+            return JSONResponse(_as_json(services.privacy_messages()), headers=_SECURITY_HEADERS)
+        if command == DELETE_COMMAND:
+            return JSONResponse(_as_json([await services.erase(CHANNEL, conversation)]), headers=_SECURITY_HEADERS)
         if isinstance(payload, str) and _PAYLOAD.match(payload):
             message = payload
         elif isinstance(text, str) and text.strip() and len(text) <= MAX_TEXT_CHARS:

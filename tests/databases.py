@@ -12,6 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import String, Text, column, inspect, or_, select, table
+from sqlalchemy.engine import Engine
+
 from tests.e2e.harness import free_port
 
 POSTGRES_USER = "osb"
@@ -54,3 +57,19 @@ def running_postgres() -> Iterator[str]:
             run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def rows_mentioning(engine: Engine, needle: str) -> dict[str, int]:
+    """How many rows of each table hold the text anywhere in a text column."""
+    found: dict[str, int] = {}
+    inspector = inspect(engine)
+    with engine.connect() as connection:
+        for name in inspector.get_table_names():
+            columns = [c["name"] for c in inspector.get_columns(name) if isinstance(c["type"], (String, Text))]
+            if not columns:
+                continue
+            subject = table(name, *(column(c) for c in columns))
+            matches = connection.execute(select(subject).where(or_(*(subject.c[c].contains(needle) for c in columns)))).all()
+            if matches:
+                found[name] = len(matches)
+    return found

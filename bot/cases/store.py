@@ -71,6 +71,12 @@ class CaseView:
             "owner": self.owner, "opened_at": iso_utc(self.opened_at),
         }
 
+    def as_record(self) -> dict[str, Any]:
+        """Every field, for an export."""
+        return {**self.as_json(), "signals": self.signals, "outcome": self.outcome,
+                "first_viewed_at": iso_utc(self.first_viewed_at), "taken_over_at": iso_utc(self.taken_over_at),
+                "closed_at": iso_utc(self.closed_at)}
+
 
 @dataclass(frozen=True)
 class EntryView:
@@ -86,6 +92,11 @@ class EntryView:
     def decision(self) -> dict[str, Any]:
         """A decision record's fields (empty for other entries)."""
         return json.loads(self.body) if self.kind is EntryKind.DECISION else {}
+
+    def as_record(self) -> dict[str, Any]:
+        """The entry for an export."""
+        return {"kind": self.kind.value, "author": self.author, "at": iso_utc(self.created_at),
+                "body": self.decision or self.body}
 
 
 class CaseStore:

@@ -27,7 +27,7 @@ from starlette.templating import Jinja2Templates
 from bot.cases.audit import AuditAction
 from bot.cases.models import CaseStatus, EntryKind, StaffRole
 from bot.cases.staff import StaffMember
-from bot.cases.store import CaseView, EntryView, iso_utc, may_read
+from bot.cases.store import CaseView, iso_utc, may_read
 from bot.cases.transcript import IMAGE_REMOVED, Speaker, transcript
 from bot.dashboard.security import (
     COOKIE_PATH, CSRF_FIELD, CSRF_HEADER, LOGIN_CSRF_COOKIE, SECURITY_HEADERS, SESSION_COOKIE, LoginThrottle,
@@ -292,8 +292,8 @@ def create_dashboard(services: Services) -> Starlette:
         lines = await run_in_threadpool(transcript, services.engine, case.conversation_id)
         entries = await run_in_threadpool(services.cases.entries, case.id)
         await audit(visitor, AuditAction.EXPORT, case.id)
-        record = {"case": case_record(case), "transcript": [line.as_json() for line in lines],
-                  "entries": [entry_record(entry) for entry in entries]}
+        record = {"case": case.as_record(), "transcript": [line.as_json() for line in lines],
+                  "entries": [entry.as_record() for entry in entries]}
         return JSONResponse(record, headers={**SECURITY_HEADERS,
                                              "Content-Disposition": f'attachment; filename="case-{case.id}.json"'})
 
@@ -331,15 +331,3 @@ def create_dashboard(services: Services) -> Starlette:
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ])
 
-
-def case_record(case: CaseView) -> dict[str, Any]:
-    """A case's fields for an export, with every timestamp."""
-    return {**case.as_json(), "signals": case.signals, "outcome": case.outcome,
-            "first_viewed_at": iso_utc(case.first_viewed_at), "taken_over_at": iso_utc(case.taken_over_at),
-            "closed_at": iso_utc(case.closed_at)}
-
-
-def entry_record(entry: EntryView) -> dict[str, Any]:
-    """A note, decision or marker for an export."""
-    return {"kind": entry.kind.value, "author": entry.author, "at": iso_utc(entry.created_at),
-            "body": entry.decision or entry.body}

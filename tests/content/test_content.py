@@ -138,10 +138,18 @@ def test_no_content_asks_for_an_image(library: ContentLibrary) -> None:
         assert not IMAGE_REQUEST.search(item.text), f"{where}: must never invite an image"
 
 
+# The /privacy and /delete replies say the service erases its own copy of the chat; they never tell
+# the user to delete anything (the command is named /delete, as users expect).
+ABOUT_THE_SERVICE_ERASING = {"system/privacy_how_long", "system/deleted"}
+
+
 def test_no_content_advises_confronting_paying_or_deleting(library: ContentLibrary) -> None:
     """Checked over the whole library, not only grooming and sextortion: situations, law answers and
     escalation advice reach the same children."""
     for where, item in _all_items(library):
+        if where in ABOUT_THE_SERVICE_ERASING:
+            assert "delete it now" not in item.text and "delete the" not in item.text.lower(), where
+            continue
         for match in UNSAFE_IN_GROOMING.finditer(item.text):
             before = item.text[: match.start()]
             assert NEGATED.search(before), f"{where}: unsafe advice {match.group()!r}: {item.text}"
@@ -176,3 +184,14 @@ def test_button_payloads_fit_telegram_callback_data() -> None:
     assert sent
     assert all(len(payload.encode()) <= 64 for payload in sent)
 
+
+
+def test_the_privacy_explanation_reads_at_primary_level_and_ends_with_help(library: ContentLibrary) -> None:
+    from bot.safeguarding.readability import GRADE_LIMITS, reading_grade
+    from bot.services import PRIVACY_MESSAGES
+
+    texts = [library.system_text(key) for key in PRIVACY_MESSAGES]
+    assert reading_grade(" ".join(texts)) <= GRADE_LIMITS[Audience.UNDER_13]
+    assert "999" in texts[-1] and "0800 1111" in texts[-1] and "/delete" in texts[-1]
+    for key in ("deleted", "kept_for_safeguarding"):
+        assert "999" in library.system_text(key) and "0800 1111" in library.system_text(key)

@@ -16,6 +16,7 @@ from typing import IO, Any
 
 import httpx
 
+from bot.pseudonyms import Channel, Pseudonymiser
 from bot.settings import REPO_ROOT
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -161,3 +162,8 @@ def buttons_of(message: dict[str, Any]) -> list[tuple[str, str]]:
 def text_of(messages: list[dict[str, Any]]) -> str:
     """The texts of the bot's messages, one a line."""
     return "\n".join(message.get("text", "") for message in messages)
+
+
+def conversation_of(user: TelegramUser) -> str:
+    """The conversation id the running bot stores this user's chat under."""
+    return Pseudonymiser(CONVERSATION_ID_SECRET.encode()).conversation_id(Channel.TELEGRAM, user.user_id)

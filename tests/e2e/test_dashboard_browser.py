@@ -11,8 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from bot.cases.database import create_db_engine
 from bot.cases.store import CaseStore
-from bot.pseudonyms import Channel, Pseudonymiser
-from tests.e2e.harness import CONVERSATION_ID_SECRET, STAFF, STAFF_PASSWORD, SUPERVISOR, Stack, TelegramUser, text_of
+from tests.e2e.harness import STAFF, STAFF_PASSWORD, SUPERVISOR, Stack, TelegramUser, conversation_of, text_of
 
 pytestmark = pytest.mark.e2e
 WAIT_MS = 30_000
@@ -29,10 +28,9 @@ def _log_in(browser: Browser, stack: Stack, username: str) -> Page:
 
 
 def _case_id(stack: Stack, user: TelegramUser) -> int:
-    conversation = Pseudonymiser(CONVERSATION_ID_SECRET.encode()).conversation_id(Channel.TELEGRAM, user.user_id)
     engine = create_db_engine(stack.database_url)
     try:
-        case = CaseStore(engine).active_case_for(conversation)
+        case = CaseStore(engine).active_case_for(conversation_of(user))
     finally:
         engine.dispose()
     assert case is not None, "the escalation opened no case"

@@ -1,4 +1,5 @@
-"""What the running bot writes to its logs: never the bot token, what a user typed, or their chat id."""
+"""What the running bot keeps: never the bot token, what a user typed, or their chat id in its logs;
+/privacy says what is kept; /delete leaves no trace of a conversation that led to no case."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import re
 
 import pytest
 
-from tests.e2e.harness import BOT_TOKEN, Stack, TelegramUser
+from bot.cases.database import create_db_engine
+from tests.databases import rows_mentioning
+from tests.e2e.harness import BOT_TOKEN, Stack, TelegramUser, conversation_of, text_of
 
 pytestmark = pytest.mark.e2e
 
@@ -29,3 +32,26 @@ def test_a_whole_conversation_leaves_no_token_text_or_chat_id_in_the_logs(stack:
     assert BOT_TOKEN not in logs and BOT_TOKEN.split(":")[1] not in logs
     assert "zephyrine" not in logs.lower()
     assert not re.search(rf"(?<!\d){user.user_id}(?!\d)", logs), "a chat id reached the logs"
+
+
+def test_privacy_says_what_is_kept_who_sees_it_and_for_how_long(user: TelegramUser) -> None:
+    user.command("/privacy")
+    said = text_of(user.replies(at_least=4))
+    for part in ("What I keep", "Who can see it", "When we would tell someone else", "30 days", "/delete", "999"):
+        assert part in said
+
+
+def test_delete_leaves_no_trace_of_a_conversation_in_any_table(stack: Stack, user: TelegramUser) -> None:
+    user.command("/start")
+    user.replies(at_least=2)
+    user.say("kids in my class keep leaving me out of the group chat")
+    user.replies(at_least=1)
+    engine = create_db_engine(stack.database_url)
+    try:
+        assert rows_mentioning(engine, conversation_of(user)), "the conversation was never stored"
+        user.command("/delete")
+        assert "deleted this chat" in text_of(user.replies(at_least=1))
+        assert rows_mentioning(engine, conversation_of(user)) == {}
+        assert rows_mentioning(engine, "leaving me out of the group chat") == {}
+    finally:
+        engine.dispose()
