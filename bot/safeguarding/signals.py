@@ -180,7 +180,11 @@ class SignalDetector:
         return self.read(text).signals
 
     def _excluded(self, rules: SignalRules, lemmas: list[str], start: int, end: int) -> bool:
-        before = set(lemmas[max(0, start - EXCLUDE_WINDOW) : start])
+        """An `exclude_before` word shortly before the match in the same clause ("I'm a teacher", not
+        "I'm 14 and a man..."), or an `exclude_after` word right after it."""
+        window = lemmas[max(0, start - EXCLUDE_WINDOW) : start]
+        breaks = [index for index, lemma in enumerate(window) if lemma in self._clause_breaks]
+        before = set(window[breaks[-1] + 1 :] if breaks else window)
         return bool(before & rules.exclude_before) or (end < len(lemmas) and lemmas[end] in rules.exclude_after)
 
     def _negated(self, lemmas: list[str], start: int) -> bool:

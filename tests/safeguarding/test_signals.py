@@ -163,3 +163,8 @@ def test_every_signal_has_rules_in_the_lexicon() -> None:
 def test_a_blade_is_self_harm_only_when_the_person_keeps_looking_at_it() -> None:
     assert S.SELF_HARM_INTENT in detect_signals("ive got a razor and i keep thinking about using it")
     assert S.SELF_HARM_INTENT not in detect_signals("my mate has a blade and keeps looking for trouble")
+
+
+def test_who_the_user_is_does_not_hide_an_adult_in_the_next_clause() -> None:
+    assert RiskSignal.ADULT_INVOLVED in detect_signals("im 14 and a man i met online keeps asking for nudes")
+    assert RiskSignal.ADULT_INVOLVED not in detect_signals("i'm a teacher at a secondary school")
