@@ -73,11 +73,7 @@ class Services:
         return self.pseudonyms.conversation_id(channel, raw_id)
 
     async def _taken_over(self, conversation_id: str) -> bool:
-        try:
-            case = await asyncio.to_thread(self.cases.active_case_for, conversation_id)
-        except SQLAlchemyError as error:  # the bot answering beats a child left without a reply
-            logger.error("Could not read the case database (%s); the bot answers", type(error).__name__)
-            return False
+        case = await asyncio.to_thread(self.cases.active_case_for, conversation_id)
         return case is not None and case.status is CaseStatus.TAKEN_OVER
 
     async def reply(self, channel: str, raw_id: str | int, text: str) -> list[BotMessage]:
@@ -86,11 +82,19 @@ class Services:
 
         While a staff member has taken the conversation over, Rasa logs the message in the transcript
         (the tracker is paused) and the bot sends nothing: the staff member answers.
+
+        If the database cannot be read, the message does not go to Rasa, which would quietly keep the
+        conversation in memory only (and no case could be opened): the user gets the emergency routes.
         """
         conversation = self.conversation_id(channel, raw_id)
         self.addresses[conversation] = (channel, str(raw_id))
         async with self.locks[conversation]:
-            if await self._taken_over(conversation):
+            try:
+                taken_over = await self._taken_over(conversation)
+            except SQLAlchemyError as error:
+                logger.error("The database is unreachable (%s); sent the emergency-route reply", type(error).__name__)
+                return [self.system_message("service_unavailable")]
+            if taken_over:
                 try:
                     await self.rasa.send(conversation, text)
                     return []

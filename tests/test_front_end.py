@@ -10,9 +10,12 @@ import sys
 import pytest
 import yaml
 
+from bot.cases.database import create_db_engine
 from bot.launcher import endpoints_file
+from bot.pseudonyms import Pseudonymiser
 from bot.rasa_client import RasaClient, as_plain_text, parse_rest_messages, reply_to
 from bot.safeguarding.content import ContentLibrary
+from bot.services import Services
 from bot.settings import REPO_ROOT, SettingsError, load_settings
 from tests.e2e.harness import free_port
 
@@ -95,3 +98,24 @@ def test_rasa_keeps_its_tracker_in_the_case_database(tmp_path: pytest.TempPathFa
                                           "db": "cases", "username": "bot", "password": "secret"}
     default = yaml.safe_load(endpoints_file(load_settings({}), "s", tmp_path).read_text())["tracker_store"]
     assert default == {"type": "SQL", "dialect": "sqlite", "db": str(REPO_ROOT / "var" / "online-safety.db")}
+
+
+async def test_with_the_database_gone_the_user_gets_the_emergency_routes_and_rasa_is_not_used(
+    library: ContentLibrary,
+) -> None:
+    with socket.socket() as rasa:  # a real listener standing in for Rasa: any connection would show here
+        rasa.bind(("127.0.0.1", 0))
+        rasa.listen()
+        rasa.setblocking(False)
+        settings = load_settings({"DATABASE_URL": f"postgresql://nobody@127.0.0.1:{free_port()}/cases"})
+        services = Services(rasa=RasaClient(f"http://127.0.0.1:{rasa.getsockname()[1]}", 2), library=library,
+                            pseudonyms=Pseudonymiser(b"k" * 32), engine=create_db_engine(settings.database_url),
+                            settings=settings)
+        try:
+            replies = await services.reply("telegram", 42, "someone is outside my house and I'm scared")
+        finally:
+            await services.rasa.close()
+            services.engine.dispose()
+        with pytest.raises(BlockingIOError):
+            rasa.accept()
+    assert [reply.text for reply in replies] == [library.system_text("service_unavailable")]
