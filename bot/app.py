@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
+from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from bot import telegram_handlers as handlers
 from bot.services import Services
 from bot.settings import Settings
+
+MAX_SEND_RETRIES = 3
 
 
 def build_application(settings: Settings, services: Services) -> Application:
@@ -18,6 +20,9 @@ def build_application(settings: Settings, services: Services) -> Application:
         .token(settings.telegram_bot_token)
         .base_url(f"{settings.telegram_api_base_url}/bot")
         .base_file_url(f"{settings.telegram_api_base_url}/file/bot")
+        # Keeps sends within Telegram's limits (30 a second overall, 1 a second per chat, bursts
+        # allowed) and, on a 429, waits the retry_after Telegram gives and tries again.
+        .rate_limiter(AIORateLimiter(max_retries=MAX_SEND_RETRIES))
         .build()
     )
     application.bot_data[handlers.SERVICES_KEY] = services

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import MessageLimit
 from telegram.ext import ContextTypes
 
 from bot.pseudonyms import Channel
@@ -28,6 +29,27 @@ class PushedMessage:
     text: str
 
 
+def split_for_telegram(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """A text in pieces Telegram accepts, cut at a line break, else a space, else where it must be."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit + 1)
+        if cut <= 0:
+            cut = text.rfind(" ", 0, limit + 1)
+        if cut <= 0:
+            cut = limit
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return [*pieces, text] if text or not pieces else pieces
+
+
+async def send_text(bot: Bot, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    """Send a text of any length; the buttons go under its last piece."""
+    pieces = split_for_telegram(text)
+    for index, piece in enumerate(pieces):
+        await bot.send_message(chat_id, piece, reply_markup=reply_markup if index == len(pieces) - 1 else None)
+
+
 def keyboard_for(message: BotMessage) -> InlineKeyboardMarkup | None:
     """Rasa buttons as an inline keyboard, one button a row."""
     rows = [
@@ -47,7 +69,7 @@ async def _relay(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) 
     if chat is None:
         return
     for message in await _services(context).reply(CHANNEL, chat.id, text):
-        await context.bot.send_message(chat.id, message.text, reply_markup=keyboard_for(message))
+        await send_text(context.bot, chat.id, message.text, keyboard_for(message))
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -95,7 +117,7 @@ async def media_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def pushed_message(update: PushedMessage, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Sends a staff member's message (queued by the dashboard) to the young person's chat."""
-    await context.bot.send_message(update.chat_id, update.text)
+    await send_text(context.bot, update.chat_id, update.text)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

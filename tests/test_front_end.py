@@ -9,6 +9,9 @@ import sys
 
 import pytest
 import yaml
+from telegram.ext import AIORateLimiter
+
+from bot.app import build_application
 
 from bot.cases.database import create_db_engine
 from bot.launcher import endpoints_file
@@ -16,6 +19,7 @@ from bot.pseudonyms import Pseudonymiser
 from bot.rasa_client import RasaClient, as_plain_text, parse_rest_messages, reply_to
 from bot.safeguarding.content import ContentLibrary
 from bot.services import Services
+from bot.telegram_handlers import split_for_telegram
 from bot.settings import REPO_ROOT, SettingsError, load_settings
 from tests.e2e.harness import free_port
 
@@ -119,3 +123,25 @@ async def test_with_the_database_gone_the_user_gets_the_emergency_routes_and_ras
         with pytest.raises(BlockingIOError):
             rasa.accept()
     assert [reply.text for reply in replies] == [library.system_text("service_unavailable")]
+
+
+def test_long_messages_are_split_cleanly_within_telegrams_limit() -> None:
+    lines = [f"line {n} " + "word " * 30 for n in range(60)]
+    text = "\n".join(lines)
+    pieces = split_for_telegram(text)
+    assert len(pieces) > 1 and all(len(piece) <= 4096 for piece in pieces)
+    assert "\n".join(pieces).split() == text.split()
+    assert all(piece.rstrip().endswith("word") for piece in pieces)  # cut at line ends
+    unbroken = "x" * 5000
+    assert split_for_telegram(unbroken) == ["x" * 4096, "x" * 904]
+    assert split_for_telegram("short") == ["short"]
+
+
+def test_telegram_sends_go_through_the_rate_limiter(library: ContentLibrary) -> None:
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": "123:abc", "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9",
+                              "DATABASE_URL": "sqlite://"})
+    services = Services(rasa=RasaClient("http://127.0.0.1:9", 1), library=library, pseudonyms=Pseudonymiser(b"k" * 32),
+                        engine=create_db_engine(settings.database_url), settings=settings)
+    application = build_application(settings, services)
+    assert isinstance(application.bot.rate_limiter, AIORateLimiter)
+    assert "telegram" in services.senders
