@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import MessageLimit
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.pseudonyms import Channel
@@ -108,11 +109,18 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def media_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answers a photo, video, file, sticker, contact or location kindly, without downloading it."""
-    chat = update.effective_chat
-    if chat is not None:
-        await _services(context).note_media(CHANNEL, chat.id)
-        await context.bot.send_message(chat.id, _services(context).system_message("media_not_opened").text)
+    """Deletes a photo, video, file, sticker, contact or location from the chat without downloading
+    it, and answers kindly."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None:
+        return
+    if message is not None:
+        try:  # bots may delete incoming messages in private chats: the image leaves the chat as well
+            await message.delete()
+        except TelegramError as error:
+            logger.warning("Could not delete an incoming media message: %s", type(error).__name__)
+    await _services(context).note_media(CHANNEL, chat.id)
+    await context.bot.send_message(chat.id, _services(context).system_message("media_not_opened").text)
 
 
 async def pushed_message(update: PushedMessage, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -148,6 +148,14 @@ class TelegramUser:
             time.sleep(0.2)
         return received
 
+    def chat_history(self) -> list[dict[str, Any]]:
+        """Every message still in this chat, the user's and the bot's, as the emulator holds them."""
+        response = self._http.post("/getUpdatesHistory", json={"token": BOT_TOKEN})
+        response.raise_for_status()
+        updates = response.json().get("result", [])
+        return [u for u in updates if (u.get("message") or {}).get("chat", {}).get("id") == self.user_id
+                or str((u.get("message") or {}).get("chat_id")) == str(self.user_id)]
+
     def close(self) -> None:
         """Release the HTTP connection."""
         self._http.close()

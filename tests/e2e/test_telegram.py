@@ -51,11 +51,14 @@ def test_self_harm_reply_opens_with_999_and_childline(user: TelegramUser) -> Non
     assert "999" in first[:200] and "0800 1111" in first[:200]
 
 
-def test_a_photo_is_answered_kindly_and_never_fetched(user: TelegramUser, stack: Stack) -> None:
+def test_a_photo_is_deleted_from_the_chat_answered_kindly_and_never_fetched(user: TelegramUser, stack: Stack) -> None:
     user.send_photo()
     reply = text_of(user.replies())
     assert "don't open or keep photos" in reply
     assert "Report Remove" in reply
+    left = [update["message"] for update in user.chat_history()]
+    assert not [message for message in left if "photo" in message], "the photo is still in the chat"
+    assert any("Report Remove" in message.get("text", "") for message in left)
 
 
 def test_parent_picks_a_law_question_from_the_buttons_and_gets_its_act(user: TelegramUser) -> None:
