@@ -10,10 +10,9 @@ import asyncio
 import logging
 
 import uvicorn
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.routing import Mount
-
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import build_application
 from bot.cases.hours import utc_now

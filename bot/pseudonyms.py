@@ -31,3 +31,8 @@ class Pseudonymiser:
         """`<channel>-<hmac>`: the same chat always gets the same id; the id does not give the chat away."""
         digest = hmac.new(self.secret, f"{channel}:{raw_id}".encode(), hashlib.sha256).hexdigest()
         return f"{channel}-{digest[:ID_HEX_CHARS]}"
+
+
+def channel_of(conversation_id: str) -> str:
+    """The channel a conversation id belongs to ("telegram-<hmac>" -> "telegram")."""
+    return conversation_id.split("-", 1)[0] if "-" in conversation_id else "unknown"

@@ -18,12 +18,11 @@ from bot.cases.audit import AuditLog
 from bot.cases.database import create_db_engine
 from bot.cases.hours import utc_now
 from bot.cases.models import CaseStatus, EntryKind
-from bot.cases.referral import channel_of
 from bot.cases.rights import erase_conversation
 from bot.cases.staff import StaffDirectory
 from bot.cases.store import CaseStore
 from bot.cases.transcript import append_event, pause_event, pushed_message_event, resume_event
-from bot.pseudonyms import Channel, Pseudonymiser
+from bot.pseudonyms import Channel, Pseudonymiser, channel_of
 from bot.rasa_client import BotMessage, RasaClient, RasaUnavailable, reply_to
 from bot.safeguarding.content import ContentLibrary, load_library
 from bot.settings import Settings

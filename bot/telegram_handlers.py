@@ -82,14 +82,14 @@ async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Says what is kept, who can see it, when we would tell someone, and for how long."""
     if update.effective_chat is not None:
         for message in _services(context).privacy_messages():
-            await context.bot.send_message(update.effective_chat.id, message.text)
+            await send_text(context.bot, update.effective_chat.id, message.text)
 
 
 async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Erases the conversation at once, or says why a safeguarding record must be kept."""
     if update.effective_chat is not None:
         message = await _services(context).erase(CHANNEL, update.effective_chat.id)
-        await context.bot.send_message(update.effective_chat.id, message.text)
+        await send_text(context.bot, update.effective_chat.id, message.text)
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -120,7 +120,7 @@ async def media_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         except TelegramError as error:
             logger.warning("Could not delete an incoming media message: %s", type(error).__name__)
     await _services(context).note_media(CHANNEL, chat.id)
-    await context.bot.send_message(chat.id, _services(context).system_message("media_not_opened").text)
+    await send_text(context.bot, chat.id, _services(context).system_message("media_not_opened").text)
 
 
 async def pushed_message(update: PushedMessage, context: ContextTypes.DEFAULT_TYPE) -> None:

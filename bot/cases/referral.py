@@ -10,15 +10,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cases.hours import StaffedHours
 from bot.cases.store import CaseStore
+from bot.pseudonyms import channel_of
 from bot.safeguarding.content import ContentLibrary
 from bot.safeguarding.escalation import EscalationDecision
 
 logger = logging.getLogger(__name__)
-
-
-def channel_of(conversation_id: str) -> str:
-    """The channel a pseudonymous conversation id belongs to ("telegram-<hmac>" -> "telegram")."""
-    return conversation_id.split("-", 1)[0] if "-" in conversation_id else "unknown"
 
 
 def refer_to_staff(

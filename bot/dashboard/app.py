@@ -224,9 +224,7 @@ def create_dashboard(services: Services) -> Starlette:
              "text": IMAGE_REMOVED, "staff_name": None}
             for entry in entries if entry.kind is EntryKind.IMAGE_REMOVED
         ]
-        current = await run_in_threadpool(services.cases.get, case.id)
-        return JSONResponse({"lines": sorted(shown, key=lambda line: line["timestamp"]),
-                             "status": current.status.value if current else case.status.value},
+        return JSONResponse({"lines": sorted(shown, key=lambda line: line["timestamp"]), "status": case.status.value},
                             headers=SECURITY_HEADERS)
 
     async def take_over(request: Request, visitor: Visitor, case: CaseView) -> Response:

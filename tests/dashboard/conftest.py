@@ -50,6 +50,14 @@ class Dashboard:
                                                      "self_harm", "young_person", "age_13_15", datetime(2026, 12, 2, 9))
         return case
 
+    def staff_on_case(self, conversation: str = "telegram-0123") -> tuple[TestClient, CaseView, str]:
+        """Staff member "sam", logged in, on a new case's page: their browser, the case, the page's CSRF token."""
+        self.add_staff("sam")
+        case = self.open_case(conversation)
+        client = self.client()
+        log_in(client, "sam")
+        return client, case, csrf_of(client.get(f"/staff/cases/{case.id}").text)
+
 
 def csrf_of(html: str) -> str:
     """The CSRF token in a page's forms."""

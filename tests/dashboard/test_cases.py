@@ -70,21 +70,13 @@ def test_a_case_worked_from_start_to_finish(dashboard: Dashboard) -> None:
 
 
 def test_a_reply_needs_the_conversation_taken_over_by_the_sender(dashboard: Dashboard) -> None:
-    dashboard.add_staff("sam")
-    case = dashboard.open_case(CONVERSATION)
-    client = dashboard.client()
-    log_in(client, "sam")
-    token = csrf_of(client.get(f"/staff/cases/{case.id}").text)
+    client, case, token = dashboard.staff_on_case(CONVERSATION)
     response = client.post(f"/staff/cases/{case.id}/reply", data={"text": "hello", "csrf_token": token})
     assert response.status_code == 409 and dashboard.delivered == []
 
 
 def test_a_reply_to_a_chat_not_seen_since_restart_is_kept_and_reported(dashboard: Dashboard) -> None:
-    dashboard.add_staff("sam")
-    case = dashboard.open_case(CONVERSATION)
-    client = dashboard.client()
-    log_in(client, "sam")
-    token = csrf_of(client.get(f"/staff/cases/{case.id}").text)
+    client, case, token = dashboard.staff_on_case(CONVERSATION)
     client.post(f"/staff/cases/{case.id}/take-over", data={"csrf_token": token})
     sent = client.post(f"/staff/cases/{case.id}/reply", data={"text": "Are you there?"}, headers={"X-CSRF-Token": token})
     assert sent.json() == {"delivered": False}
