@@ -10,11 +10,15 @@ import asyncio
 import logging
 
 import uvicorn
+from telegram.error import TelegramError
+from telegram.ext import Application
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
-from starlette.routing import Mount
+from starlette.routing import BaseRoute, Mount
 
 from bot.app import build_application
+from bot.delivery.service import ALLOWED_UPDATES, Delivery
+from bot.delivery.webhook import webhook_route
 from bot.cases.hours import utc_now
 from bot.cases.retention import apply_retention
 from bot.dashboard.app import create_dashboard
@@ -27,8 +31,8 @@ logger = logging.getLogger("bot")
 RETENTION_INTERVAL_SECONDS = 24 * 60 * 60
 
 
-async def _serve_web(settings: Settings, services: Services) -> None:
-    web = Starlette(routes=[Mount("/staff", create_dashboard(services)), Mount("/", create_web_app(services))])
+async def _serve_web(settings: Settings, services: Services, extra: list[BaseRoute] | None = None) -> None:
+    web = Starlette(routes=[*(extra or []), Mount("/staff", create_dashboard(services)), Mount("/", create_web_app(services))])
     config = uvicorn.Config(
         web, host=settings.web_host, port=settings.web_port, log_level="warning",
         access_log=False, ws="none",  # no websockets: Rasa pins a websockets too old for uvicorn's
@@ -60,6 +64,23 @@ async def serve(settings: Settings) -> None:
             retention.cancel()
 
 
+async def _connect_telegram(settings: Settings, application: Application, delivery: Delivery) -> list[BaseRoute]:
+    """Point Telegram at the webhook, or make sure none is set for long polling; the webhook's route."""
+    try:
+        if settings.telegram_mode == "webhook" and settings.telegram_webhook_url and settings.telegram_webhook_secret:
+            await application.bot.set_webhook(settings.telegram_webhook_url, allowed_updates=ALLOWED_UPDATES,
+                                              secret_token=settings.telegram_webhook_secret)
+            logger.info("Telegram bot on a webhook: Telegram posts to %s", settings.telegram_webhook_url)
+        else:
+            await application.bot.delete_webhook()
+            logger.info("Telegram bot polling %s", settings.telegram_api_base_url)
+    except TelegramError as error:
+        logger.error("Could not set up Telegram's %s (%s)", settings.telegram_mode, type(error).__name__)
+    if settings.telegram_mode == "webhook" and settings.telegram_webhook_secret:
+        return [webhook_route(delivery, settings.telegram_webhook_secret)]
+    return []
+
+
 async def _serve_front_ends(settings: Settings, services: Services) -> None:
     """The web server, with the Telegram Application beside it when a token is set."""
     logger.info("Web chat on http://%s:%s/ and the staff dashboard on http://%s:%s/staff/",
@@ -68,15 +89,16 @@ async def _serve_front_ends(settings: Settings, services: Services) -> None:
         logger.info("TELEGRAM_BOT_TOKEN is not set: Telegram is off")
         await _serve_web(settings, services)
         return
-    application = build_application(settings, services)
+    application, delivery = build_application(settings, services)
+    webhook = settings.telegram_mode == "webhook"
     async with application:
         await application.start()
-        await application.updater.start_polling(allowed_updates=["message", "callback_query"])
-        logger.info("Telegram bot polling %s", settings.telegram_api_base_url)
+        routes = await _connect_telegram(settings, application, delivery)
+        delivery.start(polling=not webhook)
         try:
-            await _serve_web(settings, services)
+            await _serve_web(settings, services, routes)
         finally:
-            await application.updater.stop()
+            await delivery.stop()
             await application.stop()
 
 

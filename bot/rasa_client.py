@@ -8,7 +8,6 @@ from typing import Any
 
 import httpx
 
-from bot.safeguarding.content import ContentLibrary
 
 logger = logging.getLogger(__name__)
 
@@ -71,16 +70,16 @@ class RasaClient:
         except (httpx.HTTPError, ValueError) as error:
             raise RasaUnavailable(type(error).__name__) from error
 
+    async def ready(self, action_server_health_url: str) -> bool:
+        """Rasa's root and the action server's health check both answer 200."""
+        try:
+            for url in (f"{self._client.base_url}".rstrip("/") + "/", action_server_health_url):
+                if (await self._client.get(url)).status_code != 200:
+                    return False
+            return True
+        except httpx.HTTPError:
+            return False
+
     async def close(self) -> None:
         """Release the connection pool."""
         await self._client.aclose()
-
-
-async def reply_to(rasa: RasaClient, library: ContentLibrary, sender_id: str, text: str) -> list[BotMessage]:
-    """Rasa's reply, or, if Rasa is down or says nothing, a reply that still gives 999 and Childline."""
-    try:
-        messages = await rasa.send(sender_id, text)
-    except RasaUnavailable as error:
-        logger.warning("Rasa unavailable (%s); sent the emergency-route reply", error)
-        messages = []
-    return messages or [BotMessage(text=library.system_text("service_unavailable"))]

@@ -23,12 +23,13 @@ from bot.cases.staff import StaffDirectory
 from bot.cases.store import CaseStore
 from bot.cases.transcript import append_event, pause_event, pushed_message_event, resume_event
 from bot.pseudonyms import Channel, Pseudonymiser, channel_of
-from bot.rasa_client import BotMessage, RasaClient, RasaUnavailable, reply_to
+from bot.rasa_client import BotMessage, RasaClient, RasaUnavailable
 from bot.safeguarding.content import ContentLibrary, load_library
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
+RESTART_PAYLOAD = "/restart"  # Rasa's default intent: action_restart ends the session
 PRIVACY_MESSAGES = ("privacy_kept", "privacy_who", "privacy_tell", "privacy_how_long")
 # Sends a text to one user of a channel, by the channel's own id for them.
 Sender = Callable[[str, str], Awaitable[None]]
@@ -75,32 +76,58 @@ class Services:
         case = await asyncio.to_thread(self.cases.active_case_for, conversation_id)
         return case is not None and case.status is CaseStatus.TAKEN_OVER
 
-    async def reply(self, channel: str, raw_id: str | int, text: str) -> list[BotMessage]:
-        """The assistant's reply to a user of a channel, in the conversation named by their pseudonym,
-        with the emergency-route fallback when it cannot answer.
+    async def answer(self, channel: str, raw_id: str | int, text: str) -> list[BotMessage]:
+        """The assistant's reply to a user of a channel, in the conversation named by their pseudonym.
 
         While a staff member has taken the conversation over, Rasa logs the message in the transcript
-        (the tracker is paused) and the bot sends nothing: the staff member answers.
+        (the tracker is paused) and the bot says nothing: the staff member answers.
 
-        If the database cannot be read, the message does not go to Rasa, which would quietly keep the
-        conversation in memory only (and no case could be opened): the user gets the emergency routes.
+        Raises RasaUnavailable when Rasa or the action server cannot answer (an empty reply counts),
+        and SQLAlchemyError when the database cannot be read: the message then does not go to Rasa,
+        which would quietly keep the conversation in memory only, where no case could be opened.
         """
         conversation = self.conversation_id(channel, raw_id)
         self.addresses[conversation] = (channel, str(raw_id))
         async with self.locks[conversation]:
-            try:
-                taken_over = await self._taken_over(conversation)
-            except SQLAlchemyError as error:
-                logger.error("The database is unreachable (%s); sent the emergency-route reply", type(error).__name__)
-                return [self.system_message("service_unavailable")]
-            if taken_over:
-                try:
-                    await self.rasa.send(conversation, text)
-                    return []
-                except RasaUnavailable as error:
-                    logger.warning("Rasa unavailable (%s) during a takeover; sent the emergency-route reply", error)
-                    return [self.system_message("service_unavailable")]
-            return await reply_to(self.rasa, self.library, conversation, text)
+            if await self._taken_over(conversation):
+                await self.rasa.send(conversation, text)
+                return []
+            messages = await self.rasa.send(conversation, text)
+        if not messages:
+            raise RasaUnavailable("empty reply")
+        return messages
+
+    async def reply(self, channel: str, raw_id: str | int, text: str) -> list[BotMessage]:
+        """`answer`, or the emergency routes when it cannot be had (the web chat, where the browser waits)."""
+        try:
+            return await self.answer(channel, raw_id, text)
+        except RasaUnavailable as error:
+            logger.warning("Rasa unavailable (%s); sent the emergency-route reply", error)
+        except SQLAlchemyError as error:
+            logger.error("The database is unreachable (%s); sent the emergency-route reply", type(error).__name__)
+        return [self.system_message("service_unavailable")]
+
+    async def assistant_ready(self) -> bool:
+        """Whether the Rasa server and the action server both answer their health checks."""
+        return await self.rasa.ready(self.settings.action_server_health_url)
+
+    async def end_session(self, channel: str, raw_id: str | int) -> None:
+        """Quick exit: restart the conversation in Rasa (the transcript stays), forget the reply
+        address, and tell staff on the conversation's case that the user left in a hurry."""
+        conversation = self.conversation_id(channel, raw_id)
+        self.addresses.pop(conversation, None)
+        try:
+            async with self.locks[conversation]:
+                await self.rasa.send(conversation, RESTART_PAYLOAD)
+        except RasaUnavailable as error:
+            logger.warning("Could not restart the conversation after quick exit (%s)", error)
+        try:
+            case = await asyncio.to_thread(self.cases.active_case_for, conversation)
+            if case is not None:
+                await asyncio.to_thread(self.cases.add_entry, case.id, EntryKind.NOTE,
+                                        self.library.system_text("quick_exit_case_note"), None, utc_now().replace(tzinfo=None))
+        except SQLAlchemyError as error:
+            logger.error("Could not note the quick exit on the case (%s)", type(error).__name__)
 
     def system_message(self, key: str) -> BotMessage:
         """A fixed message from data/content/system.yml."""

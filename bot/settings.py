@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,12 @@ class Settings:
 
     telegram_bot_token: str | None
     telegram_api_base_url: str
+    # "polling" (the default) or "webhook" (behind HTTPS: Telegram posts updates to the web server).
+    telegram_mode: str
+    # The public HTTPS address Telegram posts to, ending in WEBHOOK_PATH; webhook mode only.
+    telegram_webhook_url: str | None
+    # Telegram sends it back in X-Telegram-Bot-Api-Secret-Token; an update without it is refused.
+    telegram_webhook_secret: str | None
     rasa_url: str
     rasa_timeout_seconds: float
     web_host: str
@@ -57,6 +64,11 @@ class Settings:
     # Closed cases (and their conversations) are deleted this many days after closing; None keeps
     # them until the operator sets the safeguarding retention period their policy requires.
     case_retention_days: int | None
+
+    @property
+    def action_server_health_url(self) -> str:
+        """Where the front end checks that the action server is back after an outage."""
+        return f"http://{self.action_server_host}:{self.action_server_port}/health"
 
 
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -102,9 +114,22 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     rasa_jwt_secret = env.get("RASA_JWT_SECRET", "").strip() or None
     if rasa_enable_api and not rasa_jwt_secret:
         raise SettingsError("RASA_ENABLE_API needs RASA_JWT_SECRET: Rasa's HTTP API must never run without authentication")
+    telegram_mode = env.get("TELEGRAM_MODE", "").strip().lower() or "polling"
+    webhook_url = env.get("TELEGRAM_WEBHOOK_URL", "").strip() or None
+    webhook_secret = env.get("TELEGRAM_WEBHOOK_SECRET", "").strip() or None
+    if telegram_mode not in ("polling", "webhook"):
+        raise SettingsError(f"TELEGRAM_MODE must be polling or webhook, not {telegram_mode!r}")
+    if telegram_mode == "webhook":
+        if not webhook_url or not webhook_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise SettingsError("TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL, an https:// address")
+        if not webhook_secret or not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", webhook_secret):
+            raise SettingsError("TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET: 16 to 256 letters, digits, _ or -")
     return Settings(
         telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
         telegram_api_base_url=(env.get("TELEGRAM_API_BASE_URL", "").strip() or "https://api.telegram.org").rstrip("/"),
+        telegram_mode=telegram_mode,
+        telegram_webhook_url=webhook_url,
+        telegram_webhook_secret=webhook_secret,
         rasa_url=(env.get("RASA_URL", "").strip() or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
         rasa_timeout_seconds=_float(env, "RASA_TIMEOUT_SECONDS", 10.0),
         web_host=env.get("WEB_HOST", "").strip() or "127.0.0.1",

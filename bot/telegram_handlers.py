@@ -1,23 +1,30 @@
-"""Telegram update handlers: relay the user's words to the assistant and send its reply."""
+"""Telegram update handlers: relay the user's words to the assistant and queue its reply.
+
+Every handler answers through the Delivery (`bot.delivery.service`): the replies go to the outbox in
+the same step that marks the update answered. A handler that cannot answer now raises, and the error
+handler keeps the update for later (the assistant is down) or answers with the emergency routes.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import MessageLimit
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.delivery.service import Delivery
+from bot.delivery.updates import MEDIA_REMOVED_KEY
 from bot.pseudonyms import Channel
-from bot.rasa_client import BotMessage, as_plain_text
+from bot.rasa_client import BotMessage, RasaUnavailable, as_plain_text
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
 
 SERVICES_KEY = "services"
-CALLBACK_DATA_LIMIT = 64  # bytes, set by the Bot API
+DELIVERY_KEY = "delivery"
 START_PAYLOAD = "/start"
 CHANNEL = Channel.TELEGRAM
 
@@ -30,47 +37,25 @@ class PushedMessage:
     text: str
 
 
-def split_for_telegram(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """A text in pieces Telegram accepts, cut at a line break, else a space, else where it must be."""
-    pieces: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit + 1)
-        if cut <= 0:
-            cut = text.rfind(" ", 0, limit + 1)
-        if cut <= 0:
-            cut = limit
-        pieces.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    return [*pieces, text] if text or not pieces else pieces
-
-
-async def send_text(bot: Bot, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
-    """Send a text of any length; the buttons go under its last piece."""
-    pieces = split_for_telegram(text)
-    for index, piece in enumerate(pieces):
-        await bot.send_message(chat_id, piece, reply_markup=reply_markup if index == len(pieces) - 1 else None)
-
-
-def keyboard_for(message: BotMessage) -> InlineKeyboardMarkup | None:
-    """Rasa buttons as an inline keyboard, one button a row."""
-    rows = [
-        [InlineKeyboardButton(button.title, callback_data=button.payload)]
-        for button in message.buttons
-        if len(button.payload.encode()) <= CALLBACK_DATA_LIMIT
-    ]
-    return InlineKeyboardMarkup(rows) if rows else None
-
-
 def _services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.bot_data[SERVICES_KEY]
 
 
+def _delivery(context: ContextTypes.DEFAULT_TYPE) -> Delivery:
+    return context.bot_data[DELIVERY_KEY]
+
+
+def _chat_id(update: Update) -> int:
+    if update.effective_chat is None:
+        raise ValueError("the update has no chat")
+    return update.effective_chat.id
+
+
 async def _relay(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    chat = update.effective_chat
-    if chat is None:
-        return
-    for message in await _services(context).reply(CHANNEL, chat.id, text):
-        await send_text(context.bot, chat.id, message.text, keyboard_for(message))
+    """The assistant's answer to `text`, with the holding reply meanwhile if it is slow."""
+    answer = _services(context).answer(CHANNEL, _chat_id(update), text)
+    messages = await _delivery(context).while_slow(update, answer)
+    await _delivery(context).answer(update, messages)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -78,23 +63,32 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _relay(update, context, START_PAYLOAD)
 
 
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Says what the bot does and, honestly, what /exit can and cannot remove."""
+    await _delivery(context).answer(update, [_services(context).system_message("help")])
+
+
 async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Says what is kept, who can see it, when we would tell someone, and for how long."""
-    if update.effective_chat is not None:
-        for message in _services(context).privacy_messages():
-            await send_text(context.bot, update.effective_chat.id, message.text)
+    await _delivery(context).answer(update, _services(context).privacy_messages())
 
 
 async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Erases the conversation at once, or says why a safeguarding record must be kept."""
-    if update.effective_chat is not None:
-        message = await _services(context).erase(CHANNEL, update.effective_chat.id)
-        await send_text(context.bot, update.effective_chat.id, message.text)
+    await _delivery(context).answer(update, [await _services(context).erase(CHANNEL, _chat_id(update))])
+
+
+async def quick_exit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/exit or the Exit button: removes the chat's recent messages from the phone and ends the session."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await _services(context).end_session(CHANNEL, _chat_id(update))
+    await _delivery(context).quick_exit(update)
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Passes what the user typed to the assistant as plain text."""
-    if update.effective_message and update.effective_message.text:
+    """Passes what the user typed to the assistant as plain text (never as an intent)."""
+    if update.effective_message is not None and update.effective_message.text:
         await _relay(update, context, as_plain_text(update.effective_message.text))
 
 
@@ -106,35 +100,50 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await query.answer()
     if query.data:
         await _relay(update, context, query.data)
+    else:
+        await _delivery(context).answer(update, [_services(context).system_message("cannot_read")])
 
 
-async def media_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Deletes a photo, video, file, sticker, contact or location from the chat without downloading
-    it, and answers kindly."""
-    chat, message = update.effective_chat, update.effective_message
-    if chat is None:
+async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A message that is not text: media (a photo, video, file, sticker, contact or location) is deleted
+    from the chat unopened and answered kindly; any words written beside it are still read."""
+    message = update.effective_message
+    if message is None:
         return
-    if message is not None:
-        try:  # bots may delete incoming messages in private chats: the image leaves the chat as well
-            await message.delete()
-        except TelegramError as error:
-            logger.warning("Could not delete an incoming media message: %s", type(error).__name__)
-    await _services(context).note_media(CHANNEL, chat.id)
-    await send_text(context.bot, chat.id, _services(context).system_message("media_not_opened").text)
+    if not message.api_kwargs.get(MEDIA_REMOVED_KEY):
+        await _delivery(context).answer(update, [_services(context).system_message("no_words")])
+        return
+    try:  # bots may delete incoming messages in private chats: the media leaves the chat as well
+        await message.delete()
+    except TelegramError as error:
+        logger.warning("Could not delete an incoming media message: %s", type(error).__name__)
+    services = _services(context)
+    await services.note_media(CHANNEL, _chat_id(update))
+    replies = [services.system_message("media_not_opened")]
+    caption = message.api_kwargs.get("caption")
+    if isinstance(caption, str) and caption.strip():
+        replies += await _delivery(context).while_slow(update, services.answer(CHANNEL, _chat_id(update), as_plain_text(caption)))
+    await _delivery(context).answer(update, replies)
 
 
 async def pushed_message(update: PushedMessage, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Sends a staff member's message (queued by the dashboard) to the young person's chat."""
-    await send_text(context.bot, update.chat_id, update.text)
+    """Queues a staff member's message (from the dashboard) for the young person's chat."""
+    await _delivery(context).send(update.chat_id, [BotMessage(text=update.text)])
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Logs a failed update without its content and tells the user how to get help now."""
+    """Keeps an update the assistant could not answer for later; answers any other failure with the
+    emergency routes. Logs the failure without the message's content."""
+    if not isinstance(update, Update) or update.effective_chat is None:
+        logger.error("Handling an update failed: %s", type(context.error).__name__, exc_info=context.error)
+        return
+    if isinstance(context.error, RasaUnavailable):
+        logger.warning("The assistant could not answer (%s); the message is kept and tried again", context.error)
+        await _delivery(context).hold(update)
+        return
+    if isinstance(context.error, SQLAlchemyError):
+        logger.error("The database failed while answering (%s); the message is tried again", type(context.error).__name__)
+        _delivery(context).failed(update)
+        return
     logger.error("Handling a Telegram update failed: %s", type(context.error).__name__, exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat is not None:
-        try:
-            await context.bot.send_message(
-                update.effective_chat.id, _services(context).system_message("service_unavailable").text
-            )
-        except Exception:  # the Bot API itself may be what failed; nothing more can be sent
-            logger.exception("Could not send the emergency-route reply")
+    await _delivery(context).answer(update, [_services(context).system_message("service_unavailable")])

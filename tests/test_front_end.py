@@ -12,24 +12,27 @@ import yaml
 from telegram.ext import AIORateLimiter
 
 from bot.app import build_application
-
 from bot.cases.database import create_db_engine
 from bot.launcher import endpoints_file
 from bot.pseudonyms import Pseudonymiser
-from bot.rasa_client import RasaClient, as_plain_text, parse_rest_messages, reply_to
+from bot.delivery.service import split_for_telegram
+from bot.rasa_client import RasaClient, as_plain_text, parse_rest_messages
 from bot.safeguarding.content import ContentLibrary
 from bot.services import Services
-from bot.telegram_handlers import split_for_telegram
 from bot.settings import REPO_ROOT, SettingsError, load_settings
 from tests.e2e.harness import free_port
 
 
-async def test_rasa_down_still_gives_999_and_childline(library: ContentLibrary) -> None:
-    client = RasaClient(f"http://127.0.0.1:{free_port()}", timeout_seconds=2)
+async def test_rasa_down_still_gives_999_and_childline(library: ContentLibrary, case_database: str) -> None:
+    settings = load_settings({"DATABASE_URL": case_database})
+    services = Services(rasa=RasaClient(f"http://127.0.0.1:{free_port()}", 2), library=library,
+                        pseudonyms=Pseudonymiser(b"k" * 32), engine=create_db_engine(settings.database_url),
+                        settings=settings)
     try:
-        replies = await reply_to(client, library, "web-test", "help")
+        replies = await services.reply("web", "web-test", "help")
     finally:
-        await client.close()
+        await services.rasa.close()
+        services.engine.dispose()
     assert len(replies) == 1
     assert "999" in replies[0].text and "0800 1111" in replies[0].text
 
@@ -142,6 +145,6 @@ def test_telegram_sends_go_through_the_rate_limiter(library: ContentLibrary) -> 
                               "DATABASE_URL": "sqlite://"})
     services = Services(rasa=RasaClient("http://127.0.0.1:9", 1), library=library, pseudonyms=Pseudonymiser(b"k" * 32),
                         engine=create_db_engine(settings.database_url), settings=settings)
-    application = build_application(settings, services)
+    application, _ = build_application(settings, services)
     assert isinstance(application.bot.rate_limiter, AIORateLimiter)
     assert "telegram" in services.senders

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -121,3 +121,53 @@ class AuditRecord(Base):
     action = Column(String(40), nullable=False)
     case_id = Column(Integer, index=True)
     detail = Column(Text, nullable=False, default="")
+
+
+class InboxUpdate(Base):
+    """A Telegram update, stored before Telegram is told it arrived, until it has been answered.
+
+    `payload` is the update stripped to what answering needs (no names, no media, no contact or
+    location: see `bot.delivery.minimal_update`) and is emptied once the update is answered; the row
+    itself stays for two days so a redelivered update is recognised and not answered twice.
+    """
+
+    __tablename__ = "telegram_inbox"
+
+    bot_id = Column(BigInteger, primary_key=True, autoincrement=False)
+    update_id = Column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id = Column(BigInteger, index=True)
+    payload = Column(Text)
+    received_at = Column(DateTime, nullable=False)
+    done_at = Column(DateTime, index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime, nullable=False)
+    # The holding reply ("I've kept your message", with 999 and Childline) has been sent for it.
+    holding_reply_sent = Column(Boolean, nullable=False, default=False)
+
+
+class OutboxMessage(Base):
+    """A message to send to a Telegram chat, or one of the chat's messages to delete, until Telegram
+    has accepted it. Sent in `id` order per chat."""
+
+    __tablename__ = "telegram_outbox"
+
+    id = Column(Integer, primary_key=True)
+    bot_id = Column(BigInteger, nullable=False)
+    chat_id = Column(BigInteger, nullable=False, index=True)
+    kind = Column(String(10), nullable=False)  # OutboxKind
+    payload = Column(Text, nullable=False)  # JSON: text, buttons, the message it answers; or a message id
+    created_at = Column(DateTime, nullable=False)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime, nullable=False)
+
+
+class ChatMessage(Base):
+    """The id (never the text) of a message in a Telegram chat, the user's or the bot's, kept for 48
+    hours: the Bot API lets a bot delete a message only for that long, and /exit deletes them."""
+
+    __tablename__ = "telegram_chat_messages"
+
+    bot_id = Column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id = Column(BigInteger, primary_key=True, autoincrement=False)
+    message_id = Column(BigInteger, primary_key=True, autoincrement=False)
+    sent_at = Column(DateTime, nullable=False, index=True)

@@ -1,7 +1,10 @@
 // Starts the Bot API emulator (npm package telegram-test-api) on 127.0.0.1:<port> with the fixes
 // python-telegram-bot 22 needs: telegram-test-api 4.2.1 answers getMe without is_bot, dates the
 // bot's sent messages in milliseconds, sends callback queries without chat_instance, and answers
-// getUpdates at once whatever the long-polling timeout (which would make the bot spin).
+// getUpdates at once whatever the long-polling timeout (which would make the bot spin). Like Telegram,
+// getUpdates here hands out an update until a later call's offset confirms it (so a bot that dies
+// before storing what it fetched gets it again), a webhook call carries the secret token, and a test
+// can make the next calls of a method for one chat fail (POST /faults) to see the bot retry.
 "use strict";
 const TelegramServer = require("telegram-test-api");
 const { routes } = require("telegram-test-api/lib/routes/index");
@@ -22,23 +25,60 @@ function longPollingGetUpdates(app, server) {
   app.all("/bot:token/getUpdates", (req, res) => {
     const token = req.params.token;
     const params = Object.assign({}, req.query, req.body || {});
+    const offset = Number(params.offset || 0);
+    const mine = (u) => u.botToken === token;
+    server.storage.userMessages.forEach((u) => { if (mine(u) && offset && u.updateId < offset) { u.isRead = true; } });
+    const unconfirmed = () => server.storage.userMessages.filter((u) => mine(u) && !u.isRead);
     const waitMs = Math.min(Number(params.timeout || 0) * 1000, MAX_LONG_POLL_MS);
-    const pending = () => server.storage.userMessages.some((u) => u.botToken === token && !u.isRead);
     let answered = false;
     const answer = () => {
       if (answered) { return; }
       answered = true;
       clearTimeout(timer);
       USER_EVENTS.forEach((name) => server.off(name, answer));
-      res.json({ ok: true, result: server.getUpdates(token) });
+      res.json({ ok: true, result: unconfirmed().map((u) => TelegramServer.formatUpdate(u)) });
     };
-    const timer = setTimeout(answer, waitMs > 0 && !pending() ? waitMs : 0);
+    const timer = setTimeout(answer, waitMs > 0 && unconfirmed().length === 0 ? waitMs : 0);
     USER_EVENTS.forEach((name) => server.on(name, answer));
+  });
+}
+
+// POST /faults {"method": "sendMessage", "chatId": 1001, "statuses": [429, 500]}: the next calls of
+// that method for that chat answer with those errors, in order (429 asks to retry after 1 second).
+const faults = [];
+function injectedFaults(app) {
+  app.post("/faults", (req, res) => {
+    (req.body.statuses || []).forEach((status) => faults.push({ method: req.body.method, chatId: String(req.body.chatId), status }));
+    res.json({ ok: true });
+  });
+  app.all("/bot:token/:method", (req, res, next) => {
+    const chatId = String(Object.assign({}, req.query, req.body || {}).chat_id);
+    const index = faults.findIndex((f) => f.method === req.params.method && f.chatId === chatId);
+    if (index < 0) { next(); return; }
+    const [fault] = faults.splice(index, 1);
+    if (fault.status === 429) {
+      res.status(429).json({ ok: false, error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
+    } else {
+      res.status(fault.status).json({ ok: false, error_code: fault.status, description: "Internal Server Error" });
+    }
   });
 }
 
 routes[routes.indexOf(getMe)] = getMeWithIsBot;
 routes[routes.indexOf(getUpdates)] = longPollingGetUpdates;
+routes.unshift(injectedFaults);
+
+const axios = require("axios");
+TelegramServer.prototype.addUserUpdate = async function addUserUpdateWithSecret(update) {
+  const webhook = this.webhooks[update.botToken];
+  if (webhook) {
+    const headers = webhook.secret_token ? { "X-Telegram-Bot-Api-Secret-Token": webhook.secret_token } : {};
+    await axios({ url: webhook.url, method: "POST", data: TelegramServer.formatUpdate(update), headers });
+  } else {
+    this.storage.userMessages.push(update);
+  }
+  this.updateId++;
+};
 
 const addBotMessage = TelegramServer.prototype.addBotMessage;
 TelegramServer.prototype.addBotMessage = function addBotMessageInSeconds(rawMessage, botToken) {
