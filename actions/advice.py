@@ -58,7 +58,7 @@ def plan_advice(
     """Decide on escalation for the message in its conversation, choose the audience, compose the reply.
 
     None when the message is about nothing the library advises on (an unclear message whose words
-    show no danger). When the user has not said who they are, the way they speak may tell us ("my
+    show no danger); a plan with no messages, only slots, when it states a risk signal but no topic yet. When the user has not said who they are, the way they speak may tell us ("my
     son...", "im 12 and..."); if not, they get the young-person advice and are asked who they are
     afterwards, never before.
     """
@@ -75,7 +75,11 @@ def plan_advice(
             role = slots[Slot.ROLE] = inferred.value
     decision = decide_on_parse(parse, age_band, context)
     if decision.topic not in ADVICE_TOPICS:
-        return None
+        # Nothing to advise on yet, but a detail stated ("hes 25") counts when the rest of a split
+        # disclosure arrives: the signals are remembered, and the user is asked what is happening.
+        if not decision.signals - context.signals:
+            return None
+        return AdvicePlan(decision=decision, messages=[], slots={**slots, Slot.RISK_SIGNALS: decision.signal_names})
     slots[Slot.TOPIC] = decision.topic.value
     slots[Slot.RISK_SIGNALS] = decision.signal_names
     met = set(decision.reasons) | context.reasons
@@ -118,9 +122,9 @@ async def advise(dispatcher: CollectingDispatcher, tracker: Tracker, otherwise: 
         age_band=tracker.get_slot(Slot.AGE_BAND),
         context=conversation_context(tracker),
     )
-    if plan is None:
+    if plan is None or not plan.messages:
         dispatcher.utter_message(response=otherwise)
-        return []
+        return [SlotSet(name, value) for name, value in plan.slots.items()] if plan else []
     messages = list(plan.messages)
     if plan.decision.escalate:
         notice = await asyncio.to_thread(

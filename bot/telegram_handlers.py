@@ -88,8 +88,11 @@ async def quick_exit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Passes what the user typed to the assistant as plain text (never as an intent)."""
-    if update.effective_message is not None and update.effective_message.text:
-        await _relay(update, context, as_plain_text(update.effective_message.text))
+    text = update.effective_message.text if update.effective_message is not None else None
+    if text is None or not text.strip():
+        await _delivery(context).answer(update, [_services(context).system_message("no_words")])
+        return
+    await _relay(update, context, as_plain_text(text))
 
 
 async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

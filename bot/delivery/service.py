@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,6 +25,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParam
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.constants import MessageLimit
 from telegram.ext import Application
+from telegram.warnings import PTBUserWarning
 
 from bot.cases.hours import utc_now
 from bot.delivery.store import DeliveryStore, Outgoing, OutboxItem, OutboxKind, Pending
@@ -49,6 +51,7 @@ FLOOD_WINDOW = timedelta(seconds=30)
 FLOOD_NOTICE_INTERVAL = timedelta(minutes=2)
 PRUNE_INTERVAL = timedelta(hours=1)
 DATABASE_RETRY_SECONDS = 5.0
+GIVE_UP_AFTER_ATTEMPTS = 5
 QUICK_EXIT = "quick-exit"  # the Exit button's callback data; never a Rasa payload (those start with "/")
 
 
@@ -175,7 +178,11 @@ class Delivery:
             self._outbox_wake.set()
 
     async def poll(self) -> None:
-        """Long polling: each batch is stored before the next call confirms it to Telegram."""
+        """Long polling: each batch is stored before the next call confirms it to Telegram.
+
+        getUpdates goes through `do_api_request`, which returns the raw JSON: `Bot.get_updates` would
+        parse the whole batch, and one malformed update would then stop every update behind it."""
+        warnings.filterwarnings("ignore", message=".*getUpdates.*", category=PTBUserWarning)
         offset: int | None = None
         failures = 0
         while True:
@@ -310,10 +317,16 @@ class Delivery:
         self._outbox_wake.set()
 
     async def hold(self, update: Update) -> None:
-        """The assistant could not answer: keep the update for later, sending the holding reply once."""
+        """The assistant could not answer: keep the update for later, sending the holding reply once.
+        A message the assistant keeps failing on while it is up is answered with the emergency routes,
+        so it cannot hold up the chat's later messages for ever."""
         chat_id, message_id = self._chat_and_message(update)
         pending = self._current.get(update.update_id)
         attempts = pending.attempts if pending else 0
+        if attempts >= GIVE_UP_AFTER_ATTEMPTS and await self.assistant_ready():
+            logger.warning("The assistant failed %d times on one message while up; answered with the emergency routes", attempts)
+            await self.answer(update, [BotMessage(text=self.texts("service_unavailable"))], with_exit=False)
+            return
         holding = None if pending is None or pending.holding_reply_sent else Outgoing(self.texts("message_kept"), reply_to=message_id)
         now = now_naive()
         await self._db(self.store.hold, update.update_id, chat_id, holding, now + timedelta(seconds=backoff_seconds(attempts)), now)
@@ -384,6 +397,8 @@ class Delivery:
                     return
         except SQLAlchemyError as error:
             logger.error("The outbox could not be worked (%s); it is tried again", type(error).__name__)
+        except Exception:
+            logger.exception("Sending to a chat failed; it is tried again")
         finally:
             self._outbox_active.discard(chat_id)
 
@@ -401,7 +416,7 @@ class Delivery:
             log("Telegram refused a %s for good (%s)", item.kind.value, type(error).__name__)
             await self._db(self.store.drop, item)
             return True
-        except (TelegramError, httpx.HTTPError) as error:
+        except (TelegramError, httpx.HTTPError, KeyError, ValueError) as error:  # KeyError, ValueError: a malformed answer
             logger.warning("Sending failed (%s); trying again in %.0f s", type(error).__name__, backoff_seconds(item.attempts))
             await self._db(self.store.retry, item, now_naive() + timedelta(seconds=backoff_seconds(item.attempts)))
             return False

@@ -8,14 +8,16 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.advice import ActionGiveAdvice
+from actions.advice import ActionGiveAdvice, plan_advice
 from actions.names import Response, Slot
 from bot.safeguarding.audience import Audience
 from bot.safeguarding.content import ContentLibrary
 from bot.safeguarding.content import ContentItem
 from bot.safeguarding.replies import BULLET, MAX_MESSAGE_CHARS, SIGNPOSTS_HEADING, drop_repeats, pack_messages
 from bot.safeguarding.topics import INTENT_TOPICS, ADVICE_TOPICS
-from tests.conftest import TrackerFactory, PlanFactory
+from bot.safeguarding.escalation import ConversationContext, ReferralCriterion
+from bot.safeguarding.signals import signals_from_names
+from tests.conftest import TrackerFactory, PlanFactory, parse_of
 
 ADVICE_INTENTS = sorted(intent for intent, topic in INTENT_TOPICS.items() if topic in ADVICE_TOPICS)
 PROFILES = {
@@ -114,3 +116,13 @@ async def test_a_message_with_nothing_to_advise_on_is_asked_to_rephrase(make_tra
     events = await ActionGiveAdvice().run(dispatcher, make_tracker("what is the weather", "out_of_scope"), {})
     assert [m.get("response") for m in dispatcher.messages] == [Response.PLEASE_REPHRASE]
     assert events == []
+
+
+def test_a_risk_detail_before_any_topic_is_remembered_for_the_rest_of_the_disclosure(library: ContentLibrary) -> None:
+    first = plan_advice(library, parse_of("hes 25", "follow_up"), "young_person", "age_13_15", ConversationContext())
+    assert first is not None and first.messages == []
+    assert first.slots[Slot.RISK_SIGNALS] == ["adult_involved"]
+    context = ConversationContext(signals=signals_from_names(first.slots[Slot.RISK_SIGNALS]))
+    second = plan_advice(library, parse_of("n wants pics", "nude_image_sharing"), "young_person", "age_13_15", context)
+    assert second is not None and second.decision.escalate
+    assert ReferralCriterion.ADULT_INVOLVED in second.decision.reasons

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from bot.settings import load_settings
 from tests.e2e.harness import (
-    BOT_TOKEN, CONVERSATION_ID_SECRET, STACK_START_SECONDS, STAFF, SUPERVISOR, Stack, TelegramUser, add_staff_account, free_port,
+    ACTION_SERVER_SECRET, BOT_TOKEN, CONVERSATION_ID_SECRET, STACK_START_SECONDS, STAFF, SUPERVISOR, Stack, TelegramUser, add_staff_account, free_port,
     start_emulator, start_launcher, stop, wait_until_ready,
 )
 
@@ -44,6 +44,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "DATABASE_URL": database_url,
             "CONVERSATION_ID_SECRET": CONVERSATION_ID_SECRET,  # so a test can find its own conversation's case
             "STAFFED_HOURS": "24/7",
+            "ACTION_SERVER_SECRET": ACTION_SERVER_SECRET,  # so a fault test can start a Rasa server of its own
         }
         add_staff_account(environment, STAFF, "staff")
         add_staff_account(environment, SUPERVISOR, "supervisor")
@@ -55,7 +56,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                         f"http://127.0.0.1:{web_port}/healthz"):
                 wait_until_ready(url, launcher, deadline, launcher_log)
             yield Stack(emulator_url=emulator_url, web_url=f"http://127.0.0.1:{web_port}", launcher_log=launcher_log,
-                        database_url=database_url)
+                        database_url=database_url, environment=environment)
         finally:
             stop(launcher)
             stop(emulator)

@@ -10,6 +10,7 @@ const TelegramServer = require("telegram-test-api");
 const { routes } = require("telegram-test-api/lib/routes/index");
 const { getMe } = require("telegram-test-api/lib/routes/bot/getMe");
 const { getUpdates } = require("telegram-test-api/lib/routes/bot/getUpdates");
+const { deleteMessage } = require("telegram-test-api/lib/routes/bot/deleteMessage");
 
 const port = Number(process.argv[2] || 9000);
 const MAX_LONG_POLL_MS = 1000;
@@ -67,6 +68,18 @@ function injectedFaults(app) {
 routes[routes.indexOf(getMe)] = getMeWithIsBot;
 routes[routes.indexOf(getUpdates)] = longPollingGetUpdates;
 routes.unshift(injectedFaults);
+
+// Telegram answers a message it cannot delete with HTTP 400, not 200 with ok: false.
+routes[routes.indexOf(deleteMessage)] = function deleteMessageWith400(app, server) {
+  app.all("/bot:token/deleteMessage", (req, res) => {
+    const params = Object.assign({}, req.query, req.body || {});
+    if (server.deleteMessage(Number(params.chat_id), Number(params.message_id))) {
+      res.json({ ok: true, result: true });
+    } else {
+      res.status(400).json({ ok: false, error_code: 400, description: "Bad Request: message to delete not found" });
+    }
+  });
+};
 
 const axios = require("axios");
 TelegramServer.prototype.addUserUpdate = async function addUserUpdateWithSecret(update) {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 import signal
@@ -22,6 +23,7 @@ from bot.settings import REPO_ROOT
 E2E_DIR = Path(__file__).resolve().parent
 BOT_TOKEN = "123456789:e2e-test-token"
 CONVERSATION_ID_SECRET = "e2e-conversation-id-secret"
+ACTION_SERVER_SECRET = "e2e-action-server-secret"
 STAFF_PASSWORD = "e2e staff passphrase"
 STAFF, SUPERVISOR = "sam", "lee"
 STACK_START_SECONDS = 240
@@ -71,6 +73,7 @@ class Stack:
     web_url: str
     launcher_log: Path
     database_url: str
+    environment: dict[str, str]  # what the launcher was started with (Rasa's and the action server's ports)
 
 
 def start_emulator(port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
@@ -93,10 +96,17 @@ def start_launcher(environment: dict[str, str], log: IO[bytes]) -> subprocess.Po
                             stdout=log, stderr=subprocess.STDOUT)
 
 
+def start_front_end(environment: dict[str, str], log: IO[bytes]) -> subprocess.Popen[bytes]:
+    """`python -m bot`, the front end alone, beside the stack's Rasa server (for fault tests)."""
+    return subprocess.Popen([sys.executable, "-m", "bot"], cwd=REPO_ROOT, env={**os.environ, **environment},
+                            stdout=log, stderr=subprocess.STDOUT)
+
+
 class TelegramUser:
     """A person in a private chat with the bot, speaking through the emulator's client HTTP API."""
 
-    def __init__(self, emulator_url: str) -> None:
+    def __init__(self, emulator_url: str, bot_token: str = BOT_TOKEN) -> None:
+        self.bot_token = bot_token
         self.user_id = next(_user_ids)
         self.first_arrival = 0.0  # time.monotonic() when the latest `replies` call saw its first message
         self._http = httpx.Client(base_url=emulator_url, timeout=10)
@@ -104,7 +114,7 @@ class TelegramUser:
         self._chat = {"id": self.user_id, "type": "private", "first_name": "Test"}
 
     def _message(self, text: str, **extra: Any) -> dict[str, Any]:
-        return {"botToken": BOT_TOKEN, "from": self._person, "chat": self._chat, "date": int(time.time()), "text": text, **extra}
+        return {"botToken": self.bot_token, "from": self._person, "chat": self._chat, "date": int(time.time()), "text": text, **extra}
 
     def command(self, command: str) -> None:
         """Send a bot command such as /start."""
@@ -126,8 +136,14 @@ class TelegramUser:
         """Press an inline-keyboard button."""
         bot = {"id": 666, "is_bot": True, "first_name": "Online Safety Test Bot"}
         message = {"message_id": 1, "date": int(time.time()), "chat": self._chat, "from": bot, "text": "buttons"}
-        body = {"botToken": BOT_TOKEN, "from": self._person, "message": message, "data": payload}
+        body = {"botToken": self.bot_token, "from": self._person, "message": message, "data": payload}
         self._http.post("/sendCallback", json=body).raise_for_status()
+
+    def poll(self) -> list[dict[str, Any]]:
+        """The bot's messages to this chat that arrived since the last look, without waiting."""
+        response = self._http.post("/getUpdates", json={"token": self.bot_token, "chatId": self.user_id})
+        response.raise_for_status()
+        return [update["message"] for update in response.json().get("result", [])]
 
     def replies(self, at_least: int = 1) -> list[dict[str, Any]]:
         """The bot's messages to this chat: waits for `at_least`, then until no more arrive for a moment."""
@@ -135,9 +151,7 @@ class TelegramUser:
         deadline = time.monotonic() + REPLY_TIMEOUT_SECONDS
         last_arrival = time.monotonic()
         while time.monotonic() < deadline:
-            response = self._http.post("/getUpdates", json={"token": BOT_TOKEN, "chatId": self.user_id})
-            response.raise_for_status()
-            batch = [update["message"] for update in response.json().get("result", [])]
+            batch = self.poll()
             if batch:
                 if not received:
                     self.first_arrival = time.monotonic()
@@ -150,11 +164,20 @@ class TelegramUser:
 
     def chat_history(self) -> list[dict[str, Any]]:
         """Every message still in this chat, the user's and the bot's, as the emulator holds them."""
-        response = self._http.post("/getUpdatesHistory", json={"token": BOT_TOKEN})
+        response = self._http.post("/getUpdatesHistory", json={"token": self.bot_token})
         response.raise_for_status()
         updates = response.json().get("result", [])
         return [u for u in updates if (u.get("message") or {}).get("chat", {}).get("id") == self.user_id
                 or str((u.get("message") or {}).get("chat_id")) == str(self.user_id)]
+
+    def send_raw(self, message: dict[str, Any]) -> None:
+        """Send a message body exactly as given (to see the bot survive one it cannot read)."""
+        self._http.post("/sendMessage", json={"botToken": self.bot_token, **message}).raise_for_status()
+
+    def fail_next(self, method: str, *statuses: int) -> None:
+        """Make the emulator answer the bot's next calls of `method` for this chat with these errors."""
+        body = {"method": method, "chatId": self.user_id, "statuses": list(statuses)}
+        self._http.post("/faults", json=body).raise_for_status()
 
     def close(self) -> None:
         """Release the HTTP connection."""
@@ -165,6 +188,14 @@ def buttons_of(message: dict[str, Any]) -> list[tuple[str, str]]:
     """(title, callback data) of a bot message's inline keyboard."""
     markup = message.get("reply_markup") or {}
     return [(button["text"], button["callback_data"]) for row in markup.get("inline_keyboard", []) for button in row]
+
+
+def quoted(message: dict[str, Any]) -> int | None:
+    """The id of the user's message a bot message answers (its reply parameters), if any."""
+    parameters = message.get("reply_parameters")
+    if isinstance(parameters, str):
+        parameters = json.loads(parameters)
+    return int(parameters["message_id"]) if isinstance(parameters, dict) else None
 
 
 def text_of(messages: list[dict[str, Any]]) -> str:

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
+import time
+from pathlib import Path
 
-from tests.e2e.harness import Stack, TelegramUser, buttons_of, text_of
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.cases.database import create_db_engine
+from bot.cases.store import CaseStore, CaseView
+from bot.cases.transcript import Speaker, transcript
+from tests.databases import rows_mentioning
+from tests.e2e.harness import REPLY_TIMEOUT_SECONDS, Stack, TelegramUser, buttons_of, conversation_of, text_of
 
 pytestmark = pytest.mark.e2e
 
@@ -71,3 +80,95 @@ def test_parent_picks_a_law_question_from_the_buttons_and_gets_its_act(user: Tel
     answer = text_of(user.replies(at_least=2))
     assert "Protection from Harassment Act 1997" in answer
     assert "Scotland and Northern Ireland" in answer
+
+
+def _start_as_young_person(user: TelegramUser) -> None:
+    user.command("/start")
+    user.replies(at_least=2)
+    user.press('/inform_role{"user_role":"young_person"}')
+    user.replies()
+    user.press('/inform_age{"age_band":"age_13_15"}')
+    user.replies()
+
+
+def _case_of(stack: Stack, user: TelegramUser) -> CaseView | None:
+    engine = create_db_engine(stack.database_url)
+    try:
+        return CaseStore(engine).active_case_for(conversation_of(user))
+    finally:
+        engine.dispose()
+
+
+def test_media_is_never_written_to_the_database_or_the_data_directory(user: TelegramUser, stack: Stack) -> None:
+    user.send_photo()
+    user.replies()
+    engine = create_db_engine(stack.database_url)
+    try:
+        assert rows_mentioning(engine, "photo-file-id") == {} and rows_mentioning(engine, "photo-unique") == {}
+    finally:
+        engine.dispose()
+    data_directory = Path(stack.database_url.removeprefix("sqlite:///")).parent
+    assert {path.name for path in data_directory.iterdir()} <= {"online-safety.db", "online-safety.db-wal", "online-safety.db-shm"}
+
+
+def test_exit_removes_the_chat_from_the_phone_and_help_says_what_it_cannot(user: TelegramUser) -> None:
+    user.command("/help")
+    assert "48 hours" in text_of(user.replies())
+    user.say("someone in my class keeps sending me nasty messages")
+    advice = user.replies(at_least=2)
+    assert ("Exit", "quick-exit") in buttons_of(advice[-1])
+    assert len(user.chat_history()) > len(advice)
+    user.command("/exit")
+    deadline = time.monotonic() + REPLY_TIMEOUT_SECONDS
+    while user.chat_history() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert user.chat_history() == [], "every message of the chat was deleted, the user's and the bot's"
+    assert user.replies(at_least=0) == [], "nothing new appears after the exit"
+
+
+def test_the_exit_button_removes_the_chat_too(user: TelegramUser) -> None:
+    user.say("my friend shared a video of me without asking")
+    user.replies(at_least=2)
+    user.press("quick-exit")
+    deadline = time.monotonic() + REPLY_TIMEOUT_SECONDS
+    while user.chat_history() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert user.chat_history() == []
+
+
+def test_a_disclosure_split_over_short_messages_is_escalated_once_with_all_of_it(user: TelegramUser, stack: Stack) -> None:
+    _start_as_young_person(user)
+    replies = []
+    for part in ("hes 25", "n wants pics", "said not to tell"):
+        user.say(part)
+        replies += user.replies(at_least=1)
+    notices = [m for m in replies if "trained person" in m.get("text", "")]
+    assert len(notices) == 1, "the user is told once that a person will read the chat"
+    case = _case_of(stack, user)
+    assert case is not None
+    assert "adult_involved" in case.reasons
+    assert {"adult_involved", "images_requested", "secrecy_requested"} <= set(case.signals), "every part counted"
+    engine = create_db_engine(stack.database_url)
+    try:
+        said = [line.text for line in transcript(engine, case.conversation_id) if line.speaker == Speaker.YOUNG_PERSON]
+    finally:
+        engine.dispose()
+    assert said[-3:] == ["hes 25", "n wants pics", "said not to tell"], "staff see the whole disclosure"
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(
+    st.text(max_size=300),
+    st.just(""),
+    st.just("x" * 4096),
+    st.text(alphabet="😀🙃💔🏳️‍🌈👀 ", min_size=1, max_size=50),
+    st.text(alphabet="مرحبا שלום ", min_size=1, max_size=80),
+    st.text(alphabet=st.characters(whitelist_categories=("Cc",)), min_size=1, max_size=20),
+))
+def test_any_text_gets_an_answer_and_nothing_crashes(stack: Stack, text: str) -> None:
+    person = TelegramUser(stack.emulator_url)
+    try:
+        person.say(text)
+        assert person.replies(at_least=1), f"no answer to {text[:40]!r}"
+    finally:
+        person.close()

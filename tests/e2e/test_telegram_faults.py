@@ -1,0 +1,164 @@
+"""Faults the Telegram front end survives, each in its own test: a kill -9 in the middle of a queue,
+Rasa down, the Bot API answering 429 and 500, a malformed update; and webhook mode's secret."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.launcher import endpoints_file, services_for
+from bot.settings import REPO_ROOT, load_settings
+from tests.e2e.harness import (
+    STACK_START_SECONDS, Stack, TelegramUser, free_port, quoted, start_front_end, stop,
+    text_of, wait_until_ready,
+)
+
+pytestmark = pytest.mark.e2e
+
+QUEUED_MESSAGES = 50
+
+
+@contextmanager
+def front_end(stack: Stack, log: Path, **environment: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A second front end (its own bot token and web port) beside the stack's Rasa and database."""
+    web_port = environment.setdefault("WEB_PORT", str(free_port()))
+    with log.open("ab") as out:
+        process = start_front_end({**stack.environment, **environment}, out)
+        try:
+            wait_until_ready(f"http://127.0.0.1:{web_port}/healthz", process, time.monotonic() + 60, log)
+            yield process
+        finally:
+            stop(process)
+
+
+def no_errors_in(log: Path) -> list[str]:
+    """The ERROR lines of a front end's log."""
+    return [line for line in log.read_text(errors="replace").splitlines() if " ERROR " in line]
+
+
+def collect(user: TelegramUser, done: Any, timeout: float) -> list[dict[str, Any]]:
+    """The bot's messages to the user until `done(messages)` holds (or the time is up)."""
+    received: list[dict[str, Any]] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not done(received):
+        received.extend(user.poll())
+        time.sleep(0.1)
+    return received
+
+
+def test_kill_9_in_the_middle_of_50_queued_messages_loses_none_and_answers_each_once_in_order(
+    stack: Stack, tmp_path: Path
+) -> None:
+    token = "222000222:kill-test"
+    user = TelegramUser(stack.emulator_url, bot_token=token)
+    for number in range(1, QUEUED_MESSAGES + 1):
+        user.say(f"message {number}")
+    ids = {u["message"]["text"]: u["messageId"] for u in user.chat_history() if "from" in u["message"]}
+    message_ids = [ids[f"message {number}"] for number in range(1, QUEUED_MESSAGES + 1)]
+    log = tmp_path / "front-end.log"
+    environment = {"TELEGRAM_BOT_TOKEN": token, "WEB_PORT": str(free_port())}
+
+    def all_answered(got: list[dict[str, Any]]) -> bool:
+        """Every message but the last quoted, and an answer after the 49th's (the 50th quotes
+        nothing: nothing waits behind it)."""
+        answers = [index for index, m in enumerate(got) if quoted(m) == message_ids[-2]]
+        return bool(answers) and len(got) > answers[-1] + 1
+
+    with front_end(stack, log, **environment) as process:
+        before = collect(user, lambda got: len({quoted(m) for m in got} - {None}) >= 10, 120)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert not all_answered(before), "the kill came in the middle of the queue"
+    with front_end(stack, log, **environment):
+        after = collect(user, lambda got: all_answered(before + got), 300)
+        after += user.replies(at_least=0)  # anything sent twice would arrive now
+    kept = user.chat_history()
+    messages = [m for m in before + after if "I've kept your message" not in m.get("text", "")]
+    answered = [quoted(m) for m in messages if quoted(m) is not None]
+    assert answered == message_ids[:-1], "every queued message answered exactly once, in order"
+    last_answer = max(index for index, m in enumerate(messages) if quoted(m) == message_ids[-2])
+    assert messages[last_answer + 1:], "the 50th message was answered too"
+    assert len([u for u in kept if "from" in u["message"]]) == QUEUED_MESSAGES
+    assert no_errors_in(log) == []
+
+
+def test_with_rasa_down_the_user_gets_999_and_childline_within_5_seconds_and_an_answer_once_it_is_back(
+    stack: Stack, tmp_path: Path
+) -> None:
+    token = "333000333:rasa-down-test"
+    rasa_port = free_port()
+    user = TelegramUser(stack.emulator_url, bot_token=token)
+    log = tmp_path / "front-end.log"
+    with front_end(stack, log, TELEGRAM_BOT_TOKEN=token, RASA_URL=f"http://127.0.0.1:{rasa_port}"):
+        sent = time.monotonic()
+        user.say("what can i do if someone keeps sending me horrible messages")
+        holding = user.replies()
+        assert user.first_arrival - sent < 5
+        assert "999" in holding[0]["text"][:60] and "0800 1111" in holding[0]["text"]
+        assert "kept your message" in text_of(holding)
+        with rasa_server(stack, rasa_port, tmp_path):
+            answer = collect(user, lambda got: bool(got), STACK_START_SECONDS)
+    assert "Who can help:" in text_of(answer), "the kept message was answered once Rasa was back"
+    assert no_errors_in(log) == []
+
+
+@contextmanager
+def rasa_server(stack: Stack, port: int, tmp_path: Path) -> Iterator[None]:
+    """A Rasa server of its own on `port`, exactly as the launcher starts one, on the stack's action
+    server and database."""
+    settings = load_settings({**stack.environment, "RASA_PORT": str(port)})
+    endpoints = endpoints_file(settings, stack.environment["ACTION_SERVER_SECRET"], tmp_path)
+    command = services_for(settings, endpoints)[1].command
+    log = tmp_path / "rasa.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
+        try:
+            wait_until_ready(f"http://127.0.0.1:{port}/", process, time.monotonic() + STACK_START_SECONDS, log)
+            yield
+        finally:
+            stop(process)
+
+
+def test_the_bot_api_answering_429_then_500_delays_the_reply_but_it_arrives_once(user: TelegramUser) -> None:
+    user.fail_next("sendMessage", 429, 500)
+    user.say("someone posted a mean video about me")
+    replies = user.replies(at_least=2)
+    assert "Who can help:" in text_of(replies)
+    texts = [message["text"] for message in replies]
+    assert len(texts) == len(set(texts)), "nothing was sent twice"
+
+
+def test_an_update_the_bot_cannot_read_is_logged_and_the_chat_goes_on(user: TelegramUser, stack: Stack) -> None:
+    user.send_raw({"from": {"id": user.user_id, "is_bot": False, "first_name": "Test"},
+                   "chat": {"id": user.user_id, "type": "private"}, "date": "not a date", "text": "hello"})
+    assert "couldn't read that" in text_of(user.replies())
+    user.say("someone is sharing my photos without asking")
+    assert "Who can help:" in text_of(user.replies(at_least=2))
+    assert "Skipped an update that could not be read" in stack.launcher_log.read_text()
+
+
+def test_webhook_mode_takes_updates_with_the_secret_and_refuses_them_without(stack: Stack, tmp_path: Path) -> None:
+    token, secret, web_port = "444000444:webhook-test", "e2e-webhook-secret-token", free_port()
+    url = f"http://127.0.0.1:{web_port}/telegram/webhook"
+    user = TelegramUser(stack.emulator_url, bot_token=token)
+    log = tmp_path / "front-end.log"
+    with front_end(stack, log, TELEGRAM_BOT_TOKEN=token, WEB_PORT=str(web_port), TELEGRAM_MODE="webhook",
+                   TELEGRAM_WEBHOOK_URL=url, TELEGRAM_WEBHOOK_SECRET=secret):
+        update = {"update_id": 1, "message": {"message_id": 1, "date": int(time.time()), "text": "hi",
+                                              "chat": {"id": user.user_id, "type": "private"}}}
+        assert httpx.post(url, json=update).status_code == 403
+        assert httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}).status_code == 403
+        user.say("someone keeps sending me horrible messages at school")
+        replies = user.replies(at_least=2)
+    assert "Who can help:" in text_of(replies)
+    assert "Refused a webhook request without the secret token" in log.read_text()
