@@ -91,6 +91,14 @@ def services_for(settings: Settings, endpoints: Path) -> list[Service]:
     ]
 
 
+def telegram_summary(settings: Settings) -> str:
+    """How the Telegram bot reaches Telegram, for the start-up line."""
+    if settings.telegram_mode == "webhook":
+        return (f" and the Telegram bot on a webhook (Telegram posts to {settings.telegram_webhook_url}, served at "
+                f"http://{settings.web_host}:{settings.web_port}/telegram/webhook)")
+    return f" and the Telegram bot, long polling {settings.telegram_api_base_url}"
+
+
 def _is_ready(client: httpx.Client, url: str) -> bool:
     try:
         return client.get(url).status_code == 200
@@ -141,7 +149,7 @@ def supervise(settings: Settings) -> int:
         print(f"Starting: action server :{settings.action_server_port}, Rasa server :{settings.rasa_port}, "
               f"web chat http://{settings.web_host}:{settings.web_port}/, "
               f"staff dashboard http://{settings.web_host}:{settings.web_port}/staff/"
-              + (" and the Telegram bot" if settings.telegram_bot_token else " (Telegram off: TELEGRAM_BOT_TOKEN not set)"),
+              + (telegram_summary(settings) if settings.telegram_bot_token else " (Telegram off: TELEGRAM_BOT_TOKEN not set)"),
               flush=True)
         exit_code = 0
         with httpx.Client(timeout=2) as client:

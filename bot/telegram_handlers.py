@@ -65,7 +65,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Says what the bot does and, honestly, what /exit can and cannot remove."""
-    await _delivery(context).answer(update, [_services(context).system_message("help")])
+    services = _services(context)
+    await _delivery(context).answer(update, [services.system_message("help"), services.system_message("help_exit")])
 
 
 async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -13,10 +13,10 @@ from telegram.ext import AIORateLimiter
 
 from bot.app import build_application
 from bot.cases.database import create_db_engine
-from bot.launcher import endpoints_file
+from bot.launcher import endpoints_file, telegram_summary
 from bot.pseudonyms import Pseudonymiser
-from bot.delivery.service import split_for_telegram
-from bot.rasa_client import RasaClient, as_plain_text, parse_rest_messages
+from bot.delivery.service import QUICK_EXIT, as_outgoing, backoff_seconds, split_for_telegram
+from bot.rasa_client import BotMessage, Button, RasaClient, as_plain_text, parse_rest_messages
 from bot.safeguarding.content import ContentLibrary
 from bot.services import Services
 from bot.settings import REPO_ROOT, SettingsError, load_settings
@@ -148,3 +148,26 @@ def test_telegram_sends_go_through_the_rate_limiter(library: ContentLibrary) -> 
     application, _ = build_application(settings, services)
     assert isinstance(application.bot.rate_limiter, AIORateLimiter)
     assert "telegram" in services.senders
+
+
+def test_webhook_mode_needs_an_address_and_a_strong_secret() -> None:
+    with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_URL"):
+        load_settings({"TELEGRAM_MODE": "webhook", "TELEGRAM_WEBHOOK_SECRET": "s" * 32})
+    with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_SECRET"):
+        load_settings({"TELEGRAM_MODE": "webhook", "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram/webhook",
+                       "TELEGRAM_WEBHOOK_SECRET": "short"})
+    with pytest.raises(SettingsError, match="TELEGRAM_MODE"):
+        load_settings({"TELEGRAM_MODE": "push"})
+    settings = load_settings({"TELEGRAM_MODE": "webhook", "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram/webhook",
+                              "TELEGRAM_WEBHOOK_SECRET": "s" * 32, "TELEGRAM_BOT_TOKEN": "1:x"})
+    assert "webhook" in telegram_summary(settings) and "https://bot.example.org/telegram/webhook" in telegram_summary(settings)
+    assert "long polling" in telegram_summary(load_settings({}))
+
+
+def test_replies_carry_the_exit_button_under_the_last_piece_and_quote_only_in_the_first() -> None:
+    messages = [BotMessage(text="a" * 5000), BotMessage(text="Who can help:", buttons=(Button("Report", "/report"),))]
+    pieces = as_outgoing(messages, ("Exit", QUICK_EXIT), reply_to=7)
+    assert [len(piece.text) for piece in pieces] == [4096, 904, len("Who can help:")]
+    assert [piece.reply_to for piece in pieces] == [7, None, None]
+    assert [piece.buttons for piece in pieces] == [(), (), (("Report", "/report"), ("Exit", QUICK_EXIT))]
+    assert backoff_seconds(0) == 1 and backoff_seconds(10) == 30

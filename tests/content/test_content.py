@@ -140,7 +140,7 @@ def test_no_content_asks_for_an_image(library: ContentLibrary) -> None:
 
 # The /privacy and /delete replies say the service erases its own copy of the chat; they never tell
 # the user to delete anything (the command is named /delete, as users expect).
-ABOUT_THE_SERVICE_ERASING = {"system/privacy_how_long", "system/deleted"}
+ABOUT_THE_SERVICE_ERASING = {"system/privacy_how_long", "system/deleted", "system/help"}  # the /delete command
 
 
 def test_no_content_advises_confronting_paying_or_deleting(library: ContentLibrary) -> None:

@@ -89,7 +89,8 @@ def test_replies_are_readable_for_their_reader(replies: list[SampleReply]) -> No
 
 def test_messages_said_to_everyone_are_readable_by_an_under_13(library: ContentLibrary) -> None:
     texts = _domain_texts() + [item.text for item in library.system.values()]
-    assert [text for text in texts if reading_grade(text) > GRADE_LIMITS[Audience.UNDER_13]] == []
+    prose = [text for text in texts if len(text.split()) >= 3]  # a button label ("Exit") has no reading grade
+    assert [text for text in prose if reading_grade(text) > GRADE_LIMITS[Audience.UNDER_13]] == []
 
 
 def test_every_chat_message_fits_on_a_phone_screen(replies: list[SampleReply], library: ContentLibrary) -> None:
