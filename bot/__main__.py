@@ -47,8 +47,8 @@ async def _retention_daily(services: Services) -> None:
         try:
             report = await asyncio.to_thread(apply_retention, services.engine, utc_now().replace(tzinfo=None),
                                              settings.conversation_retention_days, settings.case_retention_days)
-            logger.info("Retention: deleted %d conversations and %d closed cases",
-                        report.conversations_deleted, report.cases_deleted)
+            logger.info("Retention: deleted %d conversations, %d closed cases and %d Telegram delivery rows",
+                        report.conversations_deleted, report.cases_deleted, report.delivery_rows_deleted)
         except SQLAlchemyError as error:
             logger.error("Retention could not run (%s); it tries again tomorrow", type(error).__name__)
         await asyncio.sleep(RETENTION_INTERVAL_SECONDS)

@@ -40,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "retention":
             report = apply_retention(engine, utc_now().replace(tzinfo=None), settings.conversation_retention_days,
                                      settings.case_retention_days)
-            print(f"Deleted {report.conversations_deleted} conversations and {report.cases_deleted} closed cases.")
+            print(f"Deleted {report.conversations_deleted} conversations, {report.cases_deleted} closed cases and "
+                  f"{report.delivery_rows_deleted} Telegram delivery rows.")
             return 0
         if not settings.conversation_id_secret:
             print("Set CONVERSATION_ID_SECRET to the value the service runs with: without it no stored "

@@ -138,14 +138,15 @@ class Services:
         days = self.settings.conversation_retention_days
         return [BotMessage(text=self.library.system_text(key).format(days=days)) for key in PRIVACY_MESSAGES]
 
-    async def erase(self, channel: str, raw_id: str | int) -> BotMessage:
-        """/delete: erase the conversation now, unless it is part of a safeguarding case (then say so)."""
+    async def erase(self, channel: str, raw_id: str | int) -> tuple[bool, BotMessage]:
+        """/delete: erase the conversation now, unless it is part of a safeguarding case (then say so).
+        True with the reply when it was erased."""
         conversation = self.conversation_id(channel, raw_id)
         async with self.locks[conversation]:
             deleted = await asyncio.to_thread(erase_conversation, self.engine, conversation)
         if deleted:
             self.addresses.pop(conversation, None)
-        return self.system_message("deleted" if deleted else "kept_for_safeguarding")
+        return deleted, self.system_message("deleted" if deleted else "kept_for_safeguarding")
 
     async def note_media(self, channel: str, raw_id: str | int) -> None:
         """Mark "[image removed unseen]" on the conversation's open case, if it has one."""

@@ -75,8 +75,10 @@ async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Erases the conversation at once, or says why a safeguarding record must be kept."""
-    await _delivery(context).answer(update, [await _services(context).erase(CHANNEL, _chat_id(update))])
+    """Erases the conversation at once (and every row naming the chat), or says why a safeguarding
+    record must be kept."""
+    erased, reply = await _services(context).erase(CHANNEL, _chat_id(update))
+    await _delivery(context).answer(update, [reply], erase_chat=erased)
 
 
 async def quick_exit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

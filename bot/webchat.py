@@ -67,7 +67,8 @@ def create_web_app(services: Services) -> Starlette:
         if command == PRIVACY_COMMAND:
             return JSONResponse(_as_json(services.privacy_messages()), headers=_SECURITY_HEADERS)
         if command == DELETE_COMMAND:
-            return JSONResponse(_as_json([await services.erase(CHANNEL, conversation)]), headers=_SECURITY_HEADERS)
+            _, reply = await services.erase(CHANNEL, conversation)
+            return JSONResponse(_as_json([reply]), headers=_SECURITY_HEADERS)
         if isinstance(payload, str) and _PAYLOAD.match(payload):
             message = payload
         elif isinstance(text, str) and text.strip() and len(text) <= MAX_TEXT_CHARS:

@@ -4,6 +4,8 @@
 - A closed case, its entries and its conversation: CASE_RETENTION_DAYS after it closed, once the
   operator has set that safeguarding retention period; until then they are kept.
 - A conversation with an open case is never deleted.
+- Telegram's inbox rows: the text once answered, the ids two days later; message ids after 48 hours
+  (`bot.delivery.store.prune_delivery`, also run hourly by the front end).
 The audit log is kept: it names staff, actions and case numbers, never what anybody said.
 """
 
@@ -17,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.cases.models import Case, CaseEntry, CaseStatus
 from bot.cases.transcript import rasa_events
+from bot.delivery.store import prune_delivery
 
 _cases = Case.__table__
 _entries = CaseEntry.__table__
@@ -28,6 +31,7 @@ class RetentionReport:
 
     conversations_deleted: int
     cases_deleted: int
+    delivery_rows_deleted: int = 0
 
 
 def _unix(moment: datetime) -> float:
@@ -65,4 +69,5 @@ def apply_retention(engine: Engine, now: datetime, conversation_days: int, case_
         still_cased = set(connection.execute(with_cases).scalars())
         finished = sorted({conversation for _, conversation in due_cases} - still_cased)
         delete_conversation_events(connection, idle + finished)
-    return RetentionReport(conversations_deleted=len(idle) + len(finished), cases_deleted=len(case_ids))
+    return RetentionReport(conversations_deleted=len(idle) + len(finished), cases_deleted=len(case_ids),
+                           delivery_rows_deleted=prune_delivery(engine, now))

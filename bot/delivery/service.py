@@ -28,7 +28,7 @@ from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
 from bot.cases.hours import utc_now
-from bot.delivery.store import DeliveryStore, Outgoing, OutboxItem, OutboxKind, Pending
+from bot.delivery.store import DeliveryStore, Outgoing, OutboxItem, OutboxKind, Pending, prune_delivery
 from bot.delivery.updates import chat_id_of
 from bot.rasa_client import BotMessage
 
@@ -220,7 +220,7 @@ class Delivery:
             now = now_naive()
             try:
                 if now - last_prune > PRUNE_INTERVAL:
-                    await self._db(self.store.prune, now)
+                    await self._db(prune_delivery, self.store.engine, now)
                     last_prune = now
                 chats = await self._db(self.store.chats_due, now)
             except SQLAlchemyError as error:
@@ -306,14 +306,15 @@ class Delivery:
             raise ValueError("the update has no chat to answer")
         return chat.id, message.message_id if message is not None and update.message is not None else None
 
-    async def answer(self, update: Update, messages: list[BotMessage], with_exit: bool = True) -> None:
+    async def answer(self, update: Update, messages: list[BotMessage], with_exit: bool = True,
+                     erase_chat: bool = False) -> None:
         """Queue the replies to an update and mark it answered, in one step. When the user has written
-        more since, the reply quotes the message it answers."""
+        more since, the reply quotes the message it answers. `erase_chat`: see DeliveryStore.answer."""
         chat_id, message_id = self._chat_and_message(update)
         waiting = await self._db(self.store.waiting_after, chat_id, update.update_id)
         exit_button = (self.texts("exit_button"), QUICK_EXIT) if with_exit else None
         pieces = as_outgoing(messages, exit_button, message_id if waiting else None)
-        await self._db(self.store.answer, update.update_id, chat_id, pieces, now_naive(), message_id)
+        await self._db(self.store.answer, update.update_id, chat_id, pieces, now_naive(), message_id, erase_chat)
         self._outbox_wake.set()
 
     async def hold(self, update: Update) -> None:

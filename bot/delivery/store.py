@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, delete, func, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -155,9 +155,16 @@ class DeliveryStore:
             )).scalar_one()
 
     def answer(self, update_id: int | None, chat_id: int, messages: list[Outgoing], now: datetime,
-               user_message_id: int | None = None) -> None:
-        """The update is answered: its replies go to the outbox and its stored text is emptied, at once."""
+               user_message_id: int | None = None, erase_chat: bool = False) -> None:
+        """The update is answered: its replies go to the outbox and its stored text is emptied, at once.
+
+        `erase_chat` (after /delete) also removes every row naming the chat, this update's included:
+        only the reply waits in the outbox, until it is sent."""
         with self.engine.begin() as connection:
+            if erase_chat:
+                connection.execute(delete(InboxUpdate).where(InboxUpdate.bot_id == self.bot_id, InboxUpdate.chat_id == chat_id))
+                connection.execute(delete(ChatMessage).where(ChatMessage.bot_id == self.bot_id, ChatMessage.chat_id == chat_id))
+                user_message_id = None
             self._enqueue(connection, chat_id, OutboxKind.SEND, [m.as_json() for m in messages], now)
             if user_message_id is not None:
                 self._remember(connection, chat_id, user_message_id, now)
@@ -260,16 +267,6 @@ class DeliveryStore:
         with self.engine.begin() as connection:
             connection.execute(delete(OutboxMessage).where(OutboxMessage.id == item.id))
 
-    # --- housekeeping
-
-    def prune(self, now: datetime) -> None:
-        """Forget answered updates after two days and message ids once they can no longer be deleted."""
-        with self.engine.begin() as connection:
-            connection.execute(delete(InboxUpdate).where(
-                InboxUpdate.bot_id == self.bot_id, InboxUpdate.done_at < now - ANSWERED_KEPT))
-            connection.execute(delete(ChatMessage).where(
-                ChatMessage.bot_id == self.bot_id, ChatMessage.sent_at < now - DELETABLE_FOR))
-
     def _enqueue(self, connection: Any, chat_id: int, kind: OutboxKind, payloads: list[str], now: datetime) -> None:
         if payloads:
             connection.execute(OutboxMessage.__table__.insert(), [
@@ -285,3 +282,14 @@ class DeliveryStore:
     def _finish(self, connection: Any, update_id: int, now: datetime) -> None:
         connection.execute(update(InboxUpdate).where(
             InboxUpdate.bot_id == self.bot_id, InboxUpdate.update_id == update_id).values(done_at=now, payload=None))
+
+
+def prune_delivery(engine: Engine, now: datetime) -> int:
+    """Forget answered updates after two days and message ids once Telegram would refuse to delete
+    them (every bot's rows); returns how many rows went."""
+    with engine.begin() as connection:
+        if not inspect(connection).has_table(InboxUpdate.__tablename__):
+            return 0
+        answered = connection.execute(delete(InboxUpdate).where(InboxUpdate.done_at < now - ANSWERED_KEPT)).rowcount
+        ids = connection.execute(delete(ChatMessage).where(ChatMessage.sent_at < now - DELETABLE_FOR)).rowcount
+    return answered + ids

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from bot.cases.models import InboxUpdate
+from bot.cases.models import ChatMessage, InboxUpdate, OutboxMessage
+from bot.cases.retention import apply_retention
 from bot.delivery.store import DeliveryStore, Outgoing, OutboxKind
 from bot.delivery.updates import MEDIA_REMOVED_KEY, minimal_update
 from tests.databases import rows_mentioning
@@ -94,13 +95,29 @@ def test_quick_exit_deletes_recent_messages_and_cancels_unsent_replies(engine: E
     assert store.head(CHAT) is None
 
 
-def test_prune_forgets_answered_updates_after_two_days(engine: Engine) -> None:
+def test_retention_forgets_answered_updates_after_two_days_and_message_ids_after_48_hours(engine: Engine) -> None:
     store = DeliveryStore(engine, bot_id=1)
     store.accept([_text_update(1, "hello"), _text_update(2, "later")], NOW)
-    store.answer(1, CHAT, [], NOW)
-    store.prune(NOW + timedelta(days=2, minutes=1))
+    store.answer(1, CHAT, [], NOW, user_message_id=10)
+    assert apply_retention(engine, NOW + timedelta(hours=47), 30, None).delivery_rows_deleted == 0
+    report = apply_retention(engine, NOW + timedelta(days=2, minutes=1), 30, None)
+    assert report.delivery_rows_deleted == 2  # the answered update and the message id
     with engine.connect() as connection:
         assert list(connection.execute(select(InboxUpdate.update_id)).scalars()) == [2], "a waiting update is kept"
+        assert list(connection.execute(select(ChatMessage.message_id)).scalars()) == []
+
+
+def test_after_delete_only_the_confirmations_id_is_kept_so_exit_can_still_remove_it(engine: Engine) -> None:
+    store = DeliveryStore(engine, bot_id=1)
+    store.accept([_text_update(1, "hello"), _text_update(2, "/delete")], NOW)
+    store.answer(1, CHAT, [Outgoing("hi")], NOW, user_message_id=10)
+    store.delivered(store.outbox_head(CHAT), 11, NOW)
+    store.answer(2, CHAT, [Outgoing("Done. I've deleted this chat")], NOW, user_message_id=20, erase_chat=True)
+    store.delivered(store.outbox_head(CHAT), 21, NOW)
+    with engine.connect() as connection:
+        for table in (InboxUpdate, OutboxMessage):
+            assert connection.execute(select(table).where(table.chat_id == CHAT)).all() == [], table.__tablename__
+        assert list(connection.execute(select(ChatMessage.message_id)).scalars()) == [21]
 
 
 def test_two_bots_on_one_database_keep_their_own_rows(engine: Engine) -> None:

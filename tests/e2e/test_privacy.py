@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
 
 from bot.cases.database import create_db_engine
+from bot.cases.models import InboxUpdate, OutboxMessage
 from tests.databases import rows_mentioning
 from tests.e2e.harness import BOT_TOKEN, Stack, TelegramUser, conversation_of, text_of
 
@@ -41,6 +45,18 @@ def test_privacy_says_what_is_kept_who_sees_it_and_for_how_long(user: TelegramUs
         assert part in said
 
 
+def _rows_naming_chat(engine: Engine, chat_id: int) -> list[str]:
+    """Inbox and outbox rows for the chat, once the reply just received has been marked sent."""
+    deadline = time.monotonic() + 5
+    while True:
+        with engine.connect() as connection:
+            found = [table.__tablename__ for table in (InboxUpdate, OutboxMessage)
+                     if connection.execute(select(table).where(table.chat_id == chat_id)).first()]
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
 def test_delete_leaves_no_trace_of_a_conversation_in_any_table(stack: Stack, user: TelegramUser) -> None:
     user.command("/start")
     user.replies(at_least=2)
@@ -53,5 +69,6 @@ def test_delete_leaves_no_trace_of_a_conversation_in_any_table(stack: Stack, use
         assert "deleted this chat" in text_of(user.replies(at_least=1))
         assert rows_mentioning(engine, conversation_of(user)) == {}
         assert rows_mentioning(engine, "leaving me out of the group chat") == {}
+        assert _rows_naming_chat(engine, user.user_id) == [], "the Telegram chat id itself is in no inbox or outbox row"
     finally:
         engine.dispose()

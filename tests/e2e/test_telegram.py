@@ -82,6 +82,28 @@ def test_parent_picks_a_law_question_from_the_buttons_and_gets_its_act(user: Tel
     assert "Scotland and Northern Ireland" in answer
 
 
+# One conversation per topic the bot advises on: what a young person (13-15) types, and the service
+# its reply must name.
+TOPIC_CONVERSATIONS = [
+    ("nude_image_sharing", "someone shared a nude pic of me around school", "Report Remove"),
+    ("sextortion", "a guy says he will send my nudes to everyone unless i pay him", "CEOP"),
+    ("harmful_content", "i keep seeing videos of people hurting themselves on tiktok", "Childline"),
+    ("extremist", "someone in my discord keeps posting terrorist propaganda videos", "gov.uk/report-terrorism"),
+    ("hate", "people keep posting racist abuse about me online", "True Vision"),
+    ("immediate_danger", "a man i met online is outside my house right now", "999"),
+    ("reporting", "how do i report a fake account pretending to be me", "Childline"),
+]
+
+
+@pytest.mark.parametrize(("topic", "message", "service"), TOPIC_CONVERSATIONS, ids=[t[0] for t in TOPIC_CONVERSATIONS])
+def test_a_conversation_per_topic_names_the_right_service(user: TelegramUser, topic: str, message: str, service: str) -> None:
+    _start_as_young_person(user)
+    user.say(message)
+    reply = text_of(user.replies(at_least=2))
+    assert service in reply, f"{topic}: {reply[:400]}"
+    assert "0800 1111" in reply or "999" in reply
+
+
 def _start_as_young_person(user: TelegramUser) -> None:
     user.command("/start")
     user.replies(at_least=2)

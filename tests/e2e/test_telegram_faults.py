@@ -143,6 +143,8 @@ def test_kill_9_in_the_middle_of_50_queued_messages_loses_none_and_answers_each_
     messages = [m for m in before + after if "I've kept your message" not in m.get("text", "")]
     answered = [quoted(m) for m in messages if quoted(m) is not None]
     assert answered == message_ids[:-1], "every queued message answered exactly once, in order"
+    flood_notices = [m for m in messages if "sent lots of messages quickly" in m.get("text", "")]
+    assert len(flood_notices) == 1, "one kind notice for the flood; nothing dropped"
     assert len([u for u in kept if "from" in u["message"]]) == QUEUED_MESSAGES
     assert no_errors_in(log) == []
 
