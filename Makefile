@@ -9,13 +9,18 @@ TRAINING_FILES := config.yml domain.yml $(shell find data/nlu data/rules data/st
 EMULATOR := tests/e2e/node_modules/.package-lock.json
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test eval content-report setup train validate lock clean test-deps
+.PHONY: run test eval content-report setup train validate lock clean test-deps audit
 
 run: $(INSTALLED) $(MODEL)
 	$(PYTHON) -m bot.launcher
 
-test: test-deps $(INSTALLED) $(MODEL) $(EMULATOR)
+test: test-deps $(INSTALLED) $(MODEL) $(EMULATOR) audit
 	$(PYTHON) -m pytest
+
+# pip-audit over requirements.lock (docs/security.md); says so plainly when it cannot reach a
+# vulnerability service.
+audit:
+	./scripts/audit-deps
 
 # Recognition figures on the held-out dev set, plus Rasa's NLU cross-validation (FOLDS=0 skips it).
 FOLDS ?= 3
@@ -60,4 +65,4 @@ lock: $(INSTALLED)
 	  $(BIN)/pip freeze --exclude-editable | grep -v '^online-safety-bot'; } > requirements.lock
 
 clean:
-	rm -rf $(VENV) models .rasa tests/e2e/node_modules results reports
+	rm -rf $(VENV) .venv-audit models .rasa tests/e2e/node_modules results reports

@@ -1,8 +1,10 @@
 """Faults the Telegram front end survives, each in its own test: a kill -9 in the middle of a queue,
-Rasa down, the Bot API answering 429 and 500, a malformed update; and webhook mode's secret."""
+Rasa down, the database gone, the Bot API answering 429 and 500, a malformed update; and webhook
+mode's secret."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -17,7 +19,13 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.app import build_application
+from bot.cases.database import create_db_engine
 from bot.launcher import endpoints_file, services_for
+from bot.pseudonyms import Pseudonymiser
+from bot.rasa_client import RasaClient
+from bot.safeguarding.content import ContentLibrary
+from bot.services import Services
 from bot.settings import REPO_ROOT, load_settings
 from tests.e2e.harness import (
     STACK_START_SECONDS, Stack, TelegramUser, free_port, quoted, start_front_end, stop,
@@ -220,3 +228,26 @@ def test_webhook_mode_takes_updates_with_the_secret_and_refuses_them_without(sta
         replies = user.replies(at_least=2)
     assert "Who can help:" in text_of(replies)
     assert "Refused a webhook request without the secret token" in log.read_text()
+
+
+async def test_with_the_database_gone_updates_stay_with_telegram_and_the_chat_gets_the_emergency_routes_once(
+    stack: Stack, library: ContentLibrary,
+) -> None:
+    token = "555000555:database-down-test"
+    user = TelegramUser(stack.emulator_url, bot_token=token)
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_BASE_URL": stack.emulator_url,
+                              "DATABASE_URL": f"postgresql://nobody@127.0.0.1:{free_port()}/cases"})
+    services = Services(rasa=RasaClient(settings.rasa_url, 2), library=library, pseudonyms=Pseudonymiser(b"k" * 32),
+                        engine=create_db_engine(settings.database_url), settings=settings)
+    application, delivery = build_application(settings, services)
+    update = {"update_id": 7, "message": {"message_id": 70, "date": int(time.time()), "text": "help me",
+                                          "chat": {"id": user.user_id, "type": "private"}}}
+    try:
+        async with application:
+            assert await delivery.intake([update]) is False, "not stored, so not to be confirmed to Telegram"
+            assert await delivery.intake([update]) is False
+    finally:
+        await services.rasa.close()
+        services.engine.dispose()
+    replies = await asyncio.to_thread(user.replies)
+    assert [m["text"] for m in replies] == [library.system_text("service_unavailable")], "once, not on every retry"
