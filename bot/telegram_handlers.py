@@ -125,7 +125,7 @@ async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         logger.warning("Could not delete an incoming media message: %s", type(error).__name__)
     services = _services(context)
     await services.note_media(CHANNEL, _chat_id(update))
-    replies = [services.system_message("media_not_opened")]
+    replies = [services.system_message("media_not_opened"), services.system_message("media_report_remove")]
     caption = message.api_kwargs.get("caption")
     if isinstance(caption, str) and caption.strip():
         replies += await _delivery(context).while_slow(update, services.answer(CHANNEL, _chat_id(update), as_plain_text(caption)))

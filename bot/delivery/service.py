@@ -110,8 +110,8 @@ class Delivery:
     """The durable path between Telegram and the handlers, for one bot.
 
     `texts(key)` gives a system message; `assistant_ready()` says whether Rasa and the action server
-    answer, and is asked before a held update is tried again (so an outage logs the message in the
-    transcript once, not once per retry).
+    answer, and is asked before a held update is tried again (so an outage does not log the message
+    in the transcript once per retry).
     """
 
     application: Application

@@ -171,28 +171,49 @@ def test_with_rasa_down_the_user_gets_999_and_childline_within_5_seconds_and_an_
         assert user.first_arrival - sent < 5
         assert "999" in holding[0]["text"][:60] and "0800 1111" in holding[0]["text"]
         assert "kept your message" in text_of(holding)
-        with rasa_server(stack, rasa_port, tmp_path):
+        with assistant_process(stack, tmp_path, 1, rasa_port):
             answer = collect(user, lambda got: bool(got), STACK_START_SECONDS)
     assert "Who can help:" in text_of(answer), "the kept message was answered once Rasa was back"
     assert no_errors_in(log) == []
 
 
 @contextmanager
-def rasa_server(stack: Stack, port: int, tmp_path: Path) -> Iterator[None]:
-    """A Rasa server of its own on `port`, exactly as the launcher starts one, on the stack's action
-    server and database."""
-    settings = load_settings({**stack.environment, "RASA_PORT": str(port)})
-    endpoints = endpoints_file(settings, stack.environment["ACTION_SERVER_SECRET"], tmp_path)
-    command = services_for(settings, endpoints)[1].command
-    log = tmp_path / "rasa.log"
+def assistant_process(stack: Stack, tmp_path: Path, which: int, port: int, **environment: str) -> Iterator[None]:
+    """The action server (`which` 0) or a Rasa server (1) of its own on `port`, started exactly as the
+    launcher starts it, on the stack's database and action-server secret."""
+    env = {**stack.environment, "RASA_PORT": str(port) if which else stack.environment["RASA_PORT"], **environment}
+    if which == 0:
+        env["ACTION_SERVER_PORT"] = str(port)
+    settings = load_settings(env)
+    service = services_for(settings, endpoints_file(settings, env["ACTION_SERVER_SECRET"], tmp_path))[which]
+    log = tmp_path / f"{service.name}.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
+        process = subprocess.Popen(service.command, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, **env, "RASA_TELEMETRY_ENABLED": "false"})
         try:
-            wait_until_ready(f"http://127.0.0.1:{port}/", process, time.monotonic() + STACK_START_SECONDS, log)
+            wait_until_ready(service.ready_url, process, time.monotonic() + STACK_START_SECONDS, log)
             yield
         finally:
             stop(process)
+
+
+def test_with_the_action_server_down_the_user_gets_999_and_childline_and_an_answer_once_it_is_back(
+    stack: Stack, tmp_path: Path
+) -> None:
+    token, rasa_port, action_port = "666000666:action-server-down-test", free_port(), free_port()
+    user = TelegramUser(stack.emulator_url, bot_token=token)
+    with assistant_process(stack, tmp_path, 1, rasa_port, ACTION_SERVER_PORT=str(action_port)), \
+            front_end(stack, tmp_path / "front-end.log", TELEGRAM_BOT_TOKEN=token, RASA_URL=f"http://127.0.0.1:{rasa_port}",
+                      ACTION_SERVER_PORT=str(action_port)):
+        sent = time.monotonic()
+        user.say("what can i do if someone keeps sending me horrible messages")
+        holding = user.replies()
+        assert user.first_arrival - sent < 5
+        assert "999" in holding[0]["text"][:60] and "kept your message" in text_of(holding)
+        with assistant_process(stack, tmp_path, 0, action_port):
+            answer = collect(user, lambda got: bool(got), 120)
+    assert "Who can help:" in text_of(answer), "the kept message was answered once the action server was back"
+    assert no_errors_in(tmp_path / "front-end.log") == []
 
 
 def test_the_bot_api_answering_429_then_500_delays_the_reply_but_it_arrives_once(user: TelegramUser) -> None:
