@@ -15,7 +15,8 @@ import asyncio
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from contextlib import AbstractAsyncContextManager, nullcontext
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -128,6 +129,7 @@ class Delivery:
     _emergency_sent: set[int] = field(default_factory=set)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _chat_limit: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(CONCURRENT_CHATS))
+    _last_prune: datetime = datetime.min
 
     @property
     def bot(self) -> Bot:
@@ -214,26 +216,47 @@ class Delivery:
 
     async def work_inbox(self) -> None:
         """Start a worker for each chat with an update due, a few chats at a time."""
-        last_prune = datetime.min
+        await self._dispatch("inbox", self._inbox_wake, self._inbox_active, self._inbox_due, self._answer_head,
+                             self._chat_limit)
+
+    def _inbox_due(self, now: datetime) -> list[int | None]:
+        if now - self._last_prune > PRUNE_INTERVAL:
+            prune_delivery(self.store.engine, now)
+            self._last_prune = now
+        return self.store.chats_due(now)
+
+    async def _dispatch(self, what: str, wake: asyncio.Event, active: set[Any], due: Callable[[datetime], list[Any]],
+                        step: Callable[[Any], Awaitable[bool]], limit: AbstractAsyncContextManager[Any]) -> None:
+        """Each tick (or when woken), start draining every chat with something due that no drain holds."""
         while True:
-            self._inbox_wake.clear()
-            now = now_naive()
+            wake.clear()
             try:
-                if now - last_prune > PRUNE_INTERVAL:
-                    await self._db(prune_delivery, self.store.engine, now)
-                    last_prune = now
-                chats = await self._db(self.store.chats_due, now)
+                chats = await self._db(due, now_naive())
             except SQLAlchemyError as error:
-                logger.error("The inbox could not be read (%s)", type(error).__name__)
+                logger.error("The %s could not be read (%s)", what, type(error).__name__)
                 chats = []
             for chat_id in chats:
-                if chat_id not in self._inbox_active:
-                    self._inbox_active.add(chat_id)
-                    self._spawn(self._work_chat(chat_id))
+                if chat_id not in active:
+                    active.add(chat_id)
+                    self._spawn(self._drain(what, chat_id, active, step, limit))
             try:
-                await asyncio.wait_for(self._inbox_wake.wait(), TICK_SECONDS)
+                await asyncio.wait_for(wake.wait(), TICK_SECONDS)
             except asyncio.TimeoutError:
                 pass
+
+    async def _drain(self, what: str, chat_id: Any, active: set[Any], step: Callable[[Any], Awaitable[bool]],
+                     limit: AbstractAsyncContextManager[Any]) -> None:
+        """Take one chat's rows in order until none is due; a failure leaves the rest for the next tick."""
+        try:
+            async with limit:
+                while await step(chat_id):
+                    pass
+        except SQLAlchemyError as error:
+            logger.error("The %s could not be worked (%s); it is tried again", what, type(error).__name__)
+        except Exception:
+            logger.exception("Working a chat's %s failed; it is tried again", what)
+        finally:
+            active.discard(chat_id)
 
     async def _supervised(self, name: str, loop: Callable[[], Awaitable[None]]) -> None:
         """Keep a loop running: a fault in one pass is logged and the loop starts again."""
@@ -251,18 +274,6 @@ class Delivery:
         task = asyncio.ensure_future(coroutine)
         self._tasks.append(task)
         task.add_done_callback(self._tasks.remove)
-
-    async def _work_chat(self, chat_id: int | None) -> None:
-        try:
-            async with self._chat_limit:
-                while await self._answer_head(chat_id):
-                    pass
-        except SQLAlchemyError as error:
-            logger.error("The inbox could not be worked (%s); it is tried again", type(error).__name__)
-        except Exception:
-            logger.exception("Answering a chat's update failed; it is tried again")
-        finally:
-            self._inbox_active.discard(chat_id)
 
     async def _answer_head(self, chat_id: int | None) -> bool:
         """Answer the chat's oldest waiting update; False when there is nothing to do now."""
@@ -332,7 +343,7 @@ class Delivery:
         now = now_naive()
         await self._db(self.store.hold, update.update_id, chat_id, holding, now + timedelta(seconds=backoff_seconds(attempts)), now)
         if pending is not None and holding is not None:
-            self._current[update.update_id] = Pending(**{**pending.__dict__, "holding_reply_sent": True})
+            self._current[update.update_id] = replace(pending, holding_reply_sent=True)
         self._outbox_wake.set()
 
     async def while_slow(self, update: Update, answer: Awaitable[T]) -> T:
@@ -346,7 +357,7 @@ class Delivery:
                 chat_id, message_id = self._chat_and_message(update)
                 await self._db(self.store.send_holding_reply, update.update_id, chat_id,
                                Outgoing(self.texts("message_kept"), reply_to=message_id), now_naive())
-                self._current[update.update_id] = Pending(**{**pending.__dict__, "holding_reply_sent": True})
+                self._current[update.update_id] = replace(pending, holding_reply_sent=True)
                 self._outbox_wake.set()
         return await task
 
@@ -372,36 +383,15 @@ class Delivery:
 
     async def work_outbox(self) -> None:
         """Start a sender for each chat with a message due."""
-        while True:
-            self._outbox_wake.clear()
-            try:
-                chats = await self._db(self.store.outbox_chats_due, now_naive())
-            except SQLAlchemyError as error:
-                logger.error("The outbox could not be read (%s)", type(error).__name__)
-                chats = []
-            for chat_id in chats:
-                if chat_id not in self._outbox_active:
-                    self._outbox_active.add(chat_id)
-                    self._spawn(self._send_chat(chat_id))
-            try:
-                await asyncio.wait_for(self._outbox_wake.wait(), TICK_SECONDS)
-            except asyncio.TimeoutError:
-                pass
+        await self._dispatch("outbox", self._outbox_wake, self._outbox_active, self.store.outbox_chats_due,
+                             self._send_head, nullcontext())
 
-    async def _send_chat(self, chat_id: int) -> None:
-        try:
-            while True:
-                item = await self._db(self.store.outbox_head, chat_id)
-                if item is None or item.next_attempt_at > now_naive():
-                    return
-                if not await self._send_one(item):
-                    return
-        except SQLAlchemyError as error:
-            logger.error("The outbox could not be worked (%s); it is tried again", type(error).__name__)
-        except Exception:
-            logger.exception("Sending to a chat failed; it is tried again")
-        finally:
-            self._outbox_active.discard(chat_id)
+    async def _send_head(self, chat_id: int) -> bool:
+        """Send the chat's first queued row if it is due; False when the chat must wait."""
+        item = await self._db(self.store.outbox_head, chat_id)
+        if item is None or item.next_attempt_at > now_naive():
+            return False
+        return await self._send_one(item)
 
     async def _send_one(self, item: OutboxItem) -> bool:
         """Send (or delete) one row; False when the chat must wait before the next."""
