@@ -103,8 +103,9 @@ class SignalDetector:
         from spacy.matcher import Matcher, PhraseMatcher
 
         self._nlp = spacy.blank("en")
+        self._lemma_of = lemma_table(lexicon["lemmas"])
         lookups = Lookups()
-        lookups.add_table("lemma_lookup", lemma_table(lexicon["lemmas"]))
+        lookups.add_table("lemma_lookup", self._lemma_of)
         self._nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize(lookups=lookups)
         self._sets: dict[str, list[str]] = {name: [str(w) for w in words] for name, words in lexicon["word_sets"].items()}
         self._regexes: dict[str, str] = dict(lexicon["token_regexes"])
@@ -132,9 +133,12 @@ class SignalDetector:
                 self._phrases.add(name, [self._nlp.make_doc(_normalise(p)) for p in spec["phrases"]])
 
     def _expand(self, words: Iterable[str]) -> list[str]:
+        """The lemmas a pattern's words stand for: a set's members, and "pills" read as "pill" (tokens are
+        matched on their lemma, so an inflected word in a pattern would otherwise never match)."""
         expanded: list[str] = []
         for word in words:
-            expanded.extend(self._sets[word[1:]] if word.startswith("@") else [word])
+            for member in self._sets[word[1:]] if word.startswith("@") else [word]:
+                expanded.extend(dict.fromkeys((member, self._lemma_of.get(member, member))))
         return expanded
 
     def compile_pattern(self, pattern: str) -> list[dict[str, Any]]:

@@ -136,6 +136,10 @@ def test_everyday_messages_carry_no_risk_signal(text: str) -> None:
         "she's been cutting herself",
         "i dont want to be here anymore",
         "i have a razor under my bed and i keep staring at it",
+        # Pattern words written inflected ("pills", "notes") match their lemma, as the message's words do.
+        "i looked up how many pills it takes",
+        "i've written notes for my family",
+        "i havent taken anything yet but ive got the tablets next to me",
     ],
 )
 def test_indirect_self_harm_words_are_a_signal(text: str) -> None:
@@ -168,3 +172,13 @@ def test_a_blade_is_self_harm_only_when_the_person_keeps_looking_at_it() -> None
 def test_who_the_user_is_does_not_hide_an_adult_in_the_next_clause() -> None:
     assert RiskSignal.ADULT_INVOLVED in detect_signals("im 14 and a man i met online keeps asking for nudes")
     assert RiskSignal.ADULT_INVOLVED not in detect_signals("i'm a teacher at a secondary school")
+
+
+def test_keeping_contact_hidden_is_secrecy_but_privacy_settings_are_not() -> None:
+    assert S.SECRECY_REQUESTED in detect_signals("he keeps telling me to use vanish mode so nobody knows we talk")
+    assert S.SECRECY_REQUESTED not in detect_signals("how do i set my profile so nobody knows my location")
+
+
+def test_a_veiled_threat_is_violence() -> None:
+    assert S.VIOLENCE_THREATENED in detect_signals("they keep messaging me watch ur back")
+    assert S.VIOLENCE_THREATENED in detect_signals("someone dmd me saying well kill ur family")
