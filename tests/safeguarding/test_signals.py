@@ -119,6 +119,7 @@ def test_self_harm_and_danger_count_when_asked_about(text: str, signal: RiskSign
         "my phone is dead",
         "my mum will kill me if im late",
         "this level is going to kill me",
+        "can you get your mum to sign the permission slip",
         "hi",
         "",
     ],
