@@ -9,7 +9,7 @@ TRAINING_FILES := config.yml domain.yml $(shell find data/nlu data/rules data/st
 EMULATOR := tests/e2e/node_modules/.package-lock.json
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test eval content-report setup train validate lock clean test-deps audit
+.PHONY: run test bench eval content-report setup train validate lock clean test-deps audit
 
 run: $(INSTALLED) $(MODEL)
 	$(PYTHON) -m bot.launcher
@@ -21,6 +21,11 @@ test: test-deps $(INSTALLED) $(MODEL) $(EMULATOR) audit
 # vulnerability service.
 audit:
 	./scripts/audit-deps
+
+# Speed and memory on this machine beside a stock `rasa init` bot (tests/bench; about half an hour,
+# not part of make test). BENCH_ARGS=--quick for a short trial run.
+bench: test-deps $(INSTALLED) $(MODEL) $(EMULATOR)
+	$(PYTHON) -m tests.bench $(BENCH_ARGS)
 
 # Recognition figures on the held-out dev set, plus Rasa's NLU cross-validation (FOLDS=0 skips it).
 FOLDS ?= 3

@@ -106,6 +106,45 @@ TelegramServer.formatUpdate = function formatUpdateWithChatInstance(update) {
   return formatted;
 };
 
+// For the benchmark (tests/bench): POST /bench/wait {"token", "chatId", "timeoutMs"} waits until the
+// bot has sent that chat something the benchmark has not seen, then returns it with the times, by this
+// process's clock, that each message was sent and that the chat's latest user message arrived. Kept
+// per chat, so 50 waiting chats cost nothing while the bot sends to others.
+const { EventEmitter } = require("events");
+const benchSent = new EventEmitter();
+benchSent.setMaxListeners(0);
+const benchQueues = new Map();
+const lastUserMessageAt = new Map();
+const addUserUpdateTimed = TelegramServer.prototype.addUserUpdate;
+TelegramServer.prototype.addUserUpdate = async function addUserUpdateRecordingTime(update) {
+  const chat = (update.message || (update.callbackQuery && update.callbackQuery.message) || {}).chat || {};
+  lastUserMessageAt.set(`${update.botToken}/${chat.id}`, update.time);
+  return addUserUpdateTimed.call(this, update);
+};
+const addBotMessageTimed = TelegramServer.prototype.addBotMessage;
+TelegramServer.prototype.addBotMessage = function addBotMessageForBench(rawMessage, botToken) {
+  const message = addBotMessageTimed.call(this, rawMessage, botToken);
+  const key = `${botToken}/${message.chat.id}`;
+  if (!benchQueues.has(key)) { benchQueues.set(key, []); }
+  benchQueues.get(key).push(Object.assign({ sentAt: Date.now() }, message));
+  benchSent.emit(key);
+  return message;
+};
+routes.unshift(function benchWait(app) {
+  app.post("/bench/wait", (req, res) => {
+    const key = `${req.body.token}/${req.body.chatId}`;
+    const answer = () => {
+      clearTimeout(timer);
+      benchSent.off(key, answer);
+      const result = benchQueues.get(key) || [];
+      benchQueues.delete(key);
+      res.json({ ok: true, userMessageAt: lastUserMessageAt.get(key) || null, result });
+    };
+    const timer = setTimeout(answer, Number(req.body.timeoutMs || 10000));
+    if ((benchQueues.get(key) || []).length) { answer(); } else { benchSent.on(key, answer); }
+  });
+});
+
 const server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 600 });
 server.setMaxListeners(0);
 server.start().then(() => console.log(`telegram-test-api listening on 127.0.0.1:${port}`));
