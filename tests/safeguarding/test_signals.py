@@ -141,6 +141,10 @@ def test_everyday_messages_carry_no_risk_signal(text: str) -> None:
         "i looked up how many pills it takes",
         "i've written notes for my family",
         "i havent taken anything yet but ive got the tablets next to me",
+        # Injuries described, not named as self-harm (a parent's words in the self-harm flow test).
+        "my daughter has slashes across her wrists and keeps saying its nothing",
+        "he has cuts all over his arms",
+        "she slashed her wrist last night",
     ],
 )
 def test_indirect_self_harm_words_are_a_signal(text: str) -> None:
