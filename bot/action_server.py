@@ -21,6 +21,9 @@ from bot.settings import ACTION_SERVER_SECRET_HEADER, SettingsError, load_settin
 
 ACTIONS_PACKAGE = "actions"
 OPEN_PATHS = frozenset({"/health"})
+# Longer than the Rasa server keeps an idle connection to us (bot.rasa_server.KEEPALIVE_SECONDS), so
+# Rasa, not this server, closes it: a call never lands on a connection closed under it.
+KEEPALIVE_SECONDS = 30
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +31,7 @@ logger = logging.getLogger(__name__)
 def create_action_app(secret: str) -> Sanic:
     """rasa-sdk's action app, refusing calls without the shared secret."""
     app = create_app(ACTIONS_PACKAGE, cors_origins=None)
+    app.config.KEEP_ALIVE_TIMEOUT = KEEPALIVE_SECONDS
 
     @app.middleware("request")
     async def require_secret(request: Request) -> HTTPResponse | None:

@@ -56,6 +56,8 @@ def endpoints_file(settings: Settings, secret: str, directory: Path) -> Path:
     endpoints["action_endpoint"] = {
         "url": f"http://127.0.0.1:{settings.action_server_port}/webhook",
         "headers": {ACTION_SERVER_SECRET_HEADER: secret},
+        # No action reads the domain: Rasa need not serialise and send all of it with every call.
+        "enable_selective_domain": True,
     }
     endpoints["tracker_store"] = tracker_store_endpoint(settings.database_url)
     path = directory / "endpoints.yml"
@@ -82,7 +84,7 @@ def services_for(settings: Settings, endpoints: Path) -> list[Service]:
         ),
         Service(
             "Rasa server",
-            [python, "-m", "rasa", "run", "--model", str(settings.model_path), "--credentials",
+            [python, "-m", "bot.rasa_server", "run", "--model", str(settings.model_path), "--credentials",
              str(REPO_ROOT / "credentials.yml"), "--endpoints", str(endpoints), "--interface", settings.rasa_host,
              "--port", str(settings.rasa_port), *rasa_api_flags(settings)],
             f"http://127.0.0.1:{settings.rasa_port}/",
