@@ -33,6 +33,7 @@ def build_application(settings: Settings, services: Services) -> tuple[Applicati
         store=DeliveryStore(services.engine, bot_id_of(settings.telegram_bot_token)),
         texts=services.library.system_text,
         assistant_ready=services.assistant_ready,
+        chats_at_once=settings.telegram_chats_at_once,
     )
     application.bot_data[handlers.SERVICES_KEY] = services
     application.bot_data[handlers.DELIVERY_KEY] = delivery

@@ -37,6 +37,9 @@ class Settings:
     web_port: int
     rasa_port: int
     action_server_port: int
+    # How many Telegram chats the front end answers at the same time (one message each); the others
+    # wait their turn in the inbox, where nothing is lost.
+    telegram_chats_at_once: int
     # Loopback by default: only the web front end is meant to face a network (behind HTTPS).
     rasa_host: str
     action_server_host: str
@@ -124,6 +127,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             raise SettingsError("TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL, an https:// address")
         if not webhook_secret or not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", webhook_secret):
             raise SettingsError("TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET: 16 to 256 letters, digits, _ or -")
+    chats_at_once = _int(env, "TELEGRAM_CHATS_AT_ONCE", 4)
+    if chats_at_once < 1:
+        raise SettingsError(f"TELEGRAM_CHATS_AT_ONCE must be 1 or more, not {chats_at_once}")
     return Settings(
         telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
         telegram_api_base_url=(env.get("TELEGRAM_API_BASE_URL", "").strip() or "https://api.telegram.org").rstrip("/"),
@@ -134,6 +140,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         rasa_timeout_seconds=_float(env, "RASA_TIMEOUT_SECONDS", 10.0),
         web_host=env.get("WEB_HOST", "").strip() or "127.0.0.1",
         web_port=_int(env, "WEB_PORT", 8080),
+        telegram_chats_at_once=chats_at_once,
         rasa_port=rasa_port,
         action_server_port=_int(env, "ACTION_SERVER_PORT", 5055),
         rasa_host=env.get("RASA_HOST", "").strip() or "127.0.0.1",

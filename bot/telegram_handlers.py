@@ -52,9 +52,8 @@ def _chat_id(update: Update) -> int:
 
 
 async def _relay(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    """The assistant's answer to `text`, with the holding reply meanwhile if it is slow."""
-    answer = _services(context).answer(CHANNEL, _chat_id(update), text)
-    messages = await _delivery(context).while_slow(update, answer)
+    """The assistant's answer to `text` (the delivery sends the holding reply meanwhile if it is slow)."""
+    messages = await _services(context).answer(CHANNEL, _chat_id(update), text)
     await _delivery(context).answer(update, messages)
 
 
@@ -128,7 +127,7 @@ async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     replies = [services.system_message("media_not_opened"), services.system_message("media_report_remove")]
     caption = message.api_kwargs.get("caption")
     if isinstance(caption, str) and caption.strip():
-        replies += await _delivery(context).while_slow(update, services.answer(CHANNEL, _chat_id(update), as_plain_text(caption)))
+        replies += await services.answer(CHANNEL, _chat_id(update), as_plain_text(caption))
     await _delivery(context).answer(update, replies)
 
 

@@ -59,6 +59,9 @@ def test_settings_defaults_and_clear_errors() -> None:
     assert load_settings({"TELEGRAM_API_BASE_URL": "http://127.0.0.1:9000/"}).telegram_api_base_url == "http://127.0.0.1:9000"
     with pytest.raises(SettingsError, match="WEB_PORT"):
         load_settings({"WEB_PORT": "eighty"})
+    assert settings.telegram_chats_at_once == 4
+    with pytest.raises(SettingsError, match="TELEGRAM_CHATS_AT_ONCE"):
+        load_settings({"TELEGRAM_CHATS_AT_ONCE": "0"})
 
 
 def test_launcher_reports_a_process_that_dies_and_stops_the_others(tmp_path: pytest.TempPathFactory) -> None:

@@ -15,8 +15,7 @@ import asyncio
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -39,10 +38,10 @@ T = TypeVar("T")
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 LONG_POLL_SECONDS = 10
-# Replies must start within 5 seconds: if the assistant has not answered by then, the user is told
-# their message is kept, with 999 and Childline.
+# Replies must start within 5 seconds: if the assistant has not answered by then, counted from when
+# the update is taken up (waiting for a free slot included), the user is told their message is kept,
+# with 999 and Childline.
 HOLDING_REPLY_AFTER_SECONDS = 4.0
-CONCURRENT_CHATS = 4  # the assistant has two cores; one chat never holds more than one of these
 TICK_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 30.0
 # Flood control: more than this many updates from one chat in the window gets the notice (at most once
@@ -112,13 +111,15 @@ class Delivery:
 
     `texts(key)` gives a system message; `assistant_ready()` says whether Rasa and the action server
     answer, and is asked before a held update is tried again (so an outage does not log the message
-    in the transcript once per retry).
+    in the transcript once per retry). `chats_at_once` chats are answered at the same time (one
+    update each); the others wait their turn in the inbox.
     """
 
     application: Application
     store: DeliveryStore
     texts: Callable[[str], str]
     assistant_ready: Callable[[], Awaitable[bool]]
+    chats_at_once: int
     _inbox_wake: asyncio.Event = field(default_factory=asyncio.Event)
     _outbox_wake: asyncio.Event = field(default_factory=asyncio.Event)
     _inbox_active: set[int | None] = field(default_factory=set)
@@ -128,8 +129,11 @@ class Delivery:
     _flood_noticed: dict[int, datetime] = field(default_factory=dict)
     _emergency_sent: set[int] = field(default_factory=set)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
-    _chat_limit: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(CONCURRENT_CHATS))
+    _chat_limit: asyncio.Semaphore = field(init=False)
     _last_prune: datetime = datetime.min
+
+    def __post_init__(self) -> None:
+        self._chat_limit = asyncio.Semaphore(self.chats_at_once)
 
     @property
     def bot(self) -> Bot:
@@ -216,8 +220,7 @@ class Delivery:
 
     async def work_inbox(self) -> None:
         """Start a worker for each chat with an update due, a few chats at a time."""
-        await self._dispatch("inbox", self._inbox_wake, self._inbox_active, self._inbox_due, self._answer_head,
-                             self._chat_limit)
+        await self._dispatch("inbox", self._inbox_wake, self._inbox_active, self._inbox_due, self._answer_head)
 
     def _inbox_due(self, now: datetime) -> list[int | None]:
         if now - self._last_prune > PRUNE_INTERVAL:
@@ -226,7 +229,7 @@ class Delivery:
         return self.store.chats_due(now)
 
     async def _dispatch(self, what: str, wake: asyncio.Event, active: set[Any], due: Callable[[datetime], list[Any]],
-                        step: Callable[[Any], Awaitable[bool]], limit: AbstractAsyncContextManager[Any]) -> None:
+                        step: Callable[[Any], Awaitable[bool]]) -> None:
         """Each tick (or when woken), start draining every chat with something due that no drain holds."""
         while True:
             wake.clear()
@@ -238,19 +241,17 @@ class Delivery:
             for chat_id in chats:
                 if chat_id not in active:
                     active.add(chat_id)
-                    self._spawn(self._drain(what, chat_id, active, step, limit))
+                    self._spawn(self._drain(what, chat_id, active, step))
             try:
                 await asyncio.wait_for(wake.wait(), TICK_SECONDS)
             except asyncio.TimeoutError:
                 pass
 
-    async def _drain(self, what: str, chat_id: Any, active: set[Any], step: Callable[[Any], Awaitable[bool]],
-                     limit: AbstractAsyncContextManager[Any]) -> None:
+    async def _drain(self, what: str, chat_id: Any, active: set[Any], step: Callable[[Any], Awaitable[bool]]) -> None:
         """Take one chat's rows in order until none is due; a failure leaves the rest for the next tick."""
         try:
-            async with limit:
-                while await step(chat_id):
-                    pass
+            while await step(chat_id):
+                pass
         except SQLAlchemyError as error:
             logger.error("The %s could not be worked (%s); it is tried again", what, type(error).__name__)
         except Exception:
@@ -296,10 +297,14 @@ class Delivery:
                 await self._db(self.store.finish_unanswered, pending.update_id, pending.attempts, now)
             return True
         self._current[pending.update_id] = pending
+        holding = None if pending.holding_reply_sent else asyncio.ensure_future(self._holding_reply_later(update))
         try:
-            await self.application.process_update(update)
+            async with self._chat_limit:
+                await self.application.process_update(update)
         finally:
             self._current.pop(pending.update_id, None)
+            if holding is not None:
+                holding.cancel()
         now = now_naive()
         if pending.update_id in self._failed:  # the database failed mid-way: try it again shortly
             self._failed.discard(pending.update_id)
@@ -339,27 +344,18 @@ class Delivery:
             logger.warning("The assistant failed %d times on one message while up; answered with the emergency routes", attempts)
             await self.answer(update, [BotMessage(text=self.texts("service_unavailable"))], with_exit=False)
             return
-        holding = None if pending is None or pending.holding_reply_sent else Outgoing(self.texts("message_kept"), reply_to=message_id)
         now = now_naive()
-        await self._db(self.store.hold, update.update_id, chat_id, holding, now + timedelta(seconds=backoff_seconds(attempts)), now)
-        if pending is not None and holding is not None:
-            self._current[update.update_id] = replace(pending, holding_reply_sent=True)
+        await self._db(self.store.hold, update.update_id, chat_id, Outgoing(self.texts("message_kept"), reply_to=message_id),
+                       now + timedelta(seconds=backoff_seconds(attempts)), now)
         self._outbox_wake.set()
 
-    async def while_slow(self, update: Update, answer: Awaitable[T]) -> T:
-        """Await the assistant's answer; if it takes longer than a few seconds, send the holding reply
-        meanwhile (once per update)."""
-        task = asyncio.ensure_future(answer)
-        done, _ = await asyncio.wait({task}, timeout=HOLDING_REPLY_AFTER_SECONDS)
-        if not done:
-            pending = self._current.get(update.update_id)
-            if pending is not None and not pending.holding_reply_sent:
-                chat_id, message_id = self._chat_and_message(update)
-                await self._db(self.store.send_holding_reply, update.update_id, chat_id,
-                               Outgoing(self.texts("message_kept"), reply_to=message_id), now_naive())
-                self._current[update.update_id] = replace(pending, holding_reply_sent=True)
-                self._outbox_wake.set()
-        return await task
+    async def _holding_reply_later(self, update: Update) -> None:
+        """Unless cancelled first (the update was answered), send the holding reply after a few seconds."""
+        await asyncio.sleep(HOLDING_REPLY_AFTER_SECONDS)
+        chat_id, message_id = self._chat_and_message(update)
+        await self._db(self.store.send_holding_reply, update.update_id, chat_id,
+                       Outgoing(self.texts("message_kept"), reply_to=message_id), now_naive())
+        self._outbox_wake.set()
 
     def failed(self, update: Update) -> None:
         """A handler could not finish because the database failed: the update is tried again."""
@@ -384,7 +380,7 @@ class Delivery:
     async def work_outbox(self) -> None:
         """Start a sender for each chat with a message due."""
         await self._dispatch("outbox", self._outbox_wake, self._outbox_active, self.store.outbox_chats_due,
-                             self._send_head, nullcontext())
+                             self._send_head)
 
     async def _send_head(self, chat_id: int) -> bool:
         """Send the chat's first queued row if it is due; False when the chat must wait."""

@@ -173,24 +173,26 @@ class DeliveryStore:
 
     def hold(self, update_id: int, chat_id: int, holding: Outgoing | None, retry_at: datetime, now: datetime) -> None:
         """The update could not be answered now: try again at `retry_at`, sending the holding reply
-        (if one is given) in the same step."""
+        (if one is given and it was not sent yet) in the same step."""
         with self.engine.begin() as connection:
             if holding is not None:
-                self._enqueue(connection, chat_id, OutboxKind.SEND, [holding.as_json()], now)
-            values: dict[str, Any] = {"attempts": InboxUpdate.attempts + 1, "next_attempt_at": retry_at}
-            if holding is not None:
-                values["holding_reply_sent"] = True
+                self._send_holding_reply(connection, update_id, chat_id, holding, now)
             connection.execute(update(InboxUpdate).where(
-                InboxUpdate.bot_id == self.bot_id, InboxUpdate.update_id == update_id).values(**values))
+                InboxUpdate.bot_id == self.bot_id, InboxUpdate.update_id == update_id,
+            ).values(attempts=InboxUpdate.attempts + 1, next_attempt_at=retry_at))
 
     def send_holding_reply(self, update_id: int, chat_id: int, holding: Outgoing, now: datetime) -> None:
-        """Tell the user their message is kept (the assistant is slow), once per update."""
+        """Tell the user their message is kept (the assistant is slow): once per update, and never
+        once it is answered (the answer already says more)."""
         with self.engine.begin() as connection:
-            marked = connection.execute(update(InboxUpdate).where(
-                InboxUpdate.bot_id == self.bot_id, InboxUpdate.update_id == update_id,
-                InboxUpdate.holding_reply_sent.is_(False)).values(holding_reply_sent=True)).rowcount
-            if marked:
-                self._enqueue(connection, chat_id, OutboxKind.SEND, [holding.as_json()], now)
+            self._send_holding_reply(connection, update_id, chat_id, holding, now)
+
+    def _send_holding_reply(self, connection: Any, update_id: int, chat_id: int, holding: Outgoing, now: datetime) -> None:
+        marked = connection.execute(update(InboxUpdate).where(
+            InboxUpdate.bot_id == self.bot_id, InboxUpdate.update_id == update_id, InboxUpdate.done_at.is_(None),
+            InboxUpdate.holding_reply_sent.is_(False)).values(holding_reply_sent=True)).rowcount
+        if marked:
+            self._enqueue(connection, chat_id, OutboxKind.SEND, [holding.as_json()], now)
 
     def finish_unanswered(self, update_id: int, attempts: int, now: datetime) -> None:
         """An update no handler answered or held (nothing to say to it) is done."""

@@ -70,6 +70,25 @@ def test_the_holding_reply_is_queued_once_per_update(engine: Engine) -> None:
     assert store.head(CHAT).holding_reply_sent
 
 
+def test_holding_the_update_after_the_holding_reply_does_not_send_it_again(engine: Engine) -> None:
+    store = DeliveryStore(engine, bot_id=1)
+    store.accept([_text_update(1, "hello")], NOW)
+    store.send_holding_reply(1, CHAT, Outgoing("kept"), NOW)
+    store.hold(1, CHAT, Outgoing("kept"), NOW + timedelta(seconds=2), NOW)
+    store.delivered(store.outbox_head(CHAT), None, NOW)
+    assert store.outbox_head(CHAT) is None
+    assert store.head(CHAT).attempts == 1
+
+
+def test_no_holding_reply_once_the_update_is_answered(engine: Engine) -> None:
+    store = DeliveryStore(engine, bot_id=1)
+    store.accept([_text_update(1, "hello")], NOW)
+    store.answer(1, CHAT, [Outgoing("the answer")], NOW)
+    store.send_holding_reply(1, CHAT, Outgoing("kept"), NOW)
+    store.delivered(store.outbox_head(CHAT), None, NOW)
+    assert store.outbox_head(CHAT) is None
+
+
 def test_a_retry_waits_and_a_refused_message_is_dropped(engine: Engine) -> None:
     store = DeliveryStore(engine, bot_id=1)
     store.enqueue(CHAT, [Outgoing("one"), Outgoing("two")], NOW)
