@@ -2,6 +2,11 @@
 
 A process that dies is reported and the others are stopped (a half-running safeguarding bot is worse
 than a stopped one, because a user could be left without replies). Ctrl-C stops everything cleanly.
+
+With RASA_REPLICAS or ACTION_SERVER_REPLICAS above 1 (docs/scale-out.md) a load balancer sends each
+request to a replica that is up, so one replica dying leaves the service answering: that replica is
+started again rather than everything stopped. One that dies before it was ever ready is a
+configuration fault and still stops everything, so a broken replica is never restarted in a loop.
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from math import ceil
 from pathlib import Path
 from types import FrameType
+from urllib.parse import urlsplit
 
 import httpx
 import yaml
@@ -41,6 +48,8 @@ class Service:
     name: str
     command: list[str]
     ready_url: str
+    environment: dict[str, str] = field(default_factory=dict)  # this process's own variables
+    restart: bool = False  # one of several replicas behind a load balancer: started again if it dies
     process: subprocess.Popen[bytes] | None = None
     ready: bool = False
 
@@ -54,15 +63,35 @@ def endpoints_file(settings: Settings, secret: str, directory: Path) -> Path:
     """
     endpoints = yaml.safe_load((REPO_ROOT / "endpoints.yml").read_text(encoding="utf-8")) or {}
     endpoints["action_endpoint"] = {
-        "url": f"http://127.0.0.1:{settings.action_server_port}/webhook",
+        "url": f"{settings.action_server_url}/webhook",
         "headers": {ACTION_SERVER_SECRET_HEADER: secret},
         # No action reads the domain: Rasa need not serialise and send all of it with every call.
         "enable_selective_domain": True,
     }
     endpoints["tracker_store"] = tracker_store_endpoint(settings.database_url)
+    if settings.lock_store_url:
+        endpoints["lock_store"] = lock_store_endpoint(settings.lock_store_url)
     path = directory / "endpoints.yml"
     path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
     return path
+
+
+def lock_store_endpoint(url: str) -> dict[str, str | int]:
+    """The `lock_store` section for LOCK_STORE_URL (redis://[:password@]host[:port][/db]): Rasa's
+    RedisLockStore, shared by every Rasa server so that two never answer one conversation at once."""
+    parts = urlsplit(url)
+    endpoint: dict[str, str | int] = {"type": "redis", "url": parts.hostname or "127.0.0.1", "port": parts.port or 6379,
+                                      "db": int(parts.path.strip("/") or 0)}
+    if parts.password:
+        endpoint["password"] = parts.password
+    return endpoint
+
+
+def lock_environment(settings: Settings) -> dict[str, str]:
+    """With a shared lock store, a conversation's lock lapses once the front end has stopped waiting
+    for its answer (RASA_TIMEOUT_SECONDS), not after Rasa's 60 seconds: a lock held by a replica that
+    was killed then holds the conversation up only until the front end tries the message again."""
+    return {"TICKET_LOCK_LIFETIME": str(ceil(settings.rasa_timeout_seconds))} if settings.lock_store_url else {}
 
 
 def rasa_api_flags(settings: Settings) -> list[str]:
@@ -73,24 +102,46 @@ def rasa_api_flags(settings: Settings) -> list[str]:
     return ["--enable-api", "--jwt-secret", settings.rasa_jwt_secret, "--jwt-method", "HS256"]
 
 
+def replica_name(kind: str, index: int, count: int, port: int) -> str:
+    """"Rasa server" alone; "Rasa server 2 (:5006)" among replicas."""
+    return kind if count == 1 else f"{kind} {index + 1} (:{port})"
+
+
+def action_server_service(settings: Settings, index: int) -> Service:
+    """The `index`-th action server, on ACTION_SERVER_PORT + index."""
+    port = settings.action_server_port + index
+    return Service(replica_name("action server", index, settings.action_server_replicas, port),
+                   [sys.executable, "-m", "bot.action_server"], f"http://127.0.0.1:{port}/health",
+                   {"ACTION_SERVER_PORT": str(port)}, restart=settings.action_server_replicas > 1)
+
+
+def rasa_service(settings: Settings, endpoints: Path, index: int) -> Service:
+    """The `index`-th Rasa server, on RASA_PORT + index."""
+    port = settings.rasa_port + index
+    return Service(
+        replica_name("Rasa server", index, settings.rasa_replicas, port),
+        [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(settings.model_path), "--credentials",
+         str(REPO_ROOT / "credentials.yml"), "--endpoints", str(endpoints), "--interface", settings.rasa_host,
+         "--port", str(port), *rasa_api_flags(settings)],
+        f"http://127.0.0.1:{port}/", lock_environment(settings), restart=settings.rasa_replicas > 1,
+    )
+
+
+def front_end_service(settings: Settings) -> Service:
+    """The front end: web chat, staff dashboard and Telegram (one per deployment: docs/scale-out.md)."""
+    return Service("front end", [sys.executable, "-m", "bot"], f"http://{settings.web_host}:{settings.web_port}/healthz")
+
+
 def services_for(settings: Settings, endpoints: Path) -> list[Service]:
-    """The three processes of a running bot, in start order."""
-    python = sys.executable
-    return [
-        Service(
-            "action server",
-            [python, "-m", "bot.action_server"],
-            f"http://127.0.0.1:{settings.action_server_port}/health",
-        ),
-        Service(
-            "Rasa server",
-            [python, "-m", "bot.rasa_server", "run", "--model", str(settings.model_path), "--credentials",
-             str(REPO_ROOT / "credentials.yml"), "--endpoints", str(endpoints), "--interface", settings.rasa_host,
-             "--port", str(settings.rasa_port), *rasa_api_flags(settings)],
-            f"http://127.0.0.1:{settings.rasa_port}/",
-        ),
-        Service("front end", [python, "-m", "bot"], f"http://{settings.web_host}:{settings.web_port}/healthz"),
-    ]
+    """Every process of a running bot, in start order: the action servers, the Rasa servers, the front end."""
+    return [*(action_server_service(settings, index) for index in range(settings.action_server_replicas)),
+            *(rasa_service(settings, endpoints, index) for index in range(settings.rasa_replicas)),
+            front_end_service(settings)]
+
+
+def port_range(first: int, count: int) -> str:
+    """":5005" or ":5005-5006", for the start-up line."""
+    return f":{first}" if count == 1 else f":{first}-{first + count - 1}"
 
 
 def telegram_summary(settings: Settings) -> str:
@@ -106,6 +157,13 @@ def _is_ready(client: httpx.Client, url: str) -> bool:
         return client.get(url).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def start(service: Service, environment: dict[str, str]) -> None:
+    """Start a service's process in a session of its own (Ctrl-C reaches the launcher only)."""
+    service.ready = False
+    service.process = subprocess.Popen(service.command, cwd=REPO_ROOT, env={**environment, **service.environment},
+                                       start_new_session=True)
 
 
 def stop_all(services: list[Service]) -> None:
@@ -147,8 +205,9 @@ def supervise(settings: Settings) -> int:
     with tempfile.TemporaryDirectory(prefix="online-safety-bot-") as scratch:
         services = services_for(settings, endpoints_file(settings, secret, Path(scratch)))
         for service in services:
-            service.process = subprocess.Popen(service.command, cwd=REPO_ROOT, env=environment, start_new_session=True)
-        print(f"Starting: action server :{settings.action_server_port}, Rasa server :{settings.rasa_port}, "
+            start(service, environment)
+        print(f"Starting: action server {port_range(settings.action_server_port, settings.action_server_replicas)}, "
+              f"Rasa server {port_range(settings.rasa_port, settings.rasa_replicas)}, "
               f"web chat http://{settings.web_host}:{settings.web_port}/, "
               f"staff dashboard http://{settings.web_host}:{settings.web_port}/staff/"
               + (telegram_summary(settings) if settings.telegram_bot_token else " (Telegram off: TELEGRAM_BOT_TOKEN not set)"),
@@ -157,8 +216,13 @@ def supervise(settings: Settings) -> int:
         with httpx.Client(timeout=2) as client:
             while not stopping:
                 dead = [s for s in services if s.process is not None and s.process.poll() is not None]
-                if dead:
-                    for service in dead:
+                fatal = [s for s in dead if not (s.restart and s.ready)]
+                for service in [s for s in dead if s not in fatal]:
+                    print(f"{service.name} stopped unexpectedly (exit code {service.process.returncode}); starting it "
+                          "again (the load balancer sends its share to the others meanwhile).", file=sys.stderr, flush=True)
+                    start(service, environment)
+                if fatal:
+                    for service in fatal:
                         print(f"{service.name} stopped unexpectedly (exit code {service.process.returncode}); "
                               "stopping the others.", file=sys.stderr, flush=True)
                     exit_code = 1

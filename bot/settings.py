@@ -67,11 +67,21 @@ class Settings:
     # Closed cases (and their conversations) are deleted this many days after closing; None keeps
     # them until the operator sets the safeguarding retention period their policy requires.
     case_retention_days: int | None
+    # Scale-out (docs/scale-out.md): the launcher runs this many Rasa servers (on RASA_PORT,
+    # RASA_PORT+1...) and action servers (on ACTION_SERVER_PORT, +1...) behind a load balancer.
+    rasa_replicas: int
+    action_server_replicas: int
+    # Where Rasa calls the action servers (a load balancer in front of several); the action server
+    # itself by default.
+    action_server_url: str
+    # redis://host:port/db of the lock store the Rasa servers share, so two never answer one
+    # conversation at once; None keeps Rasa's in-memory lock store (one Rasa server only).
+    lock_store_url: str | None
 
     @property
     def action_server_health_url(self) -> str:
         """Where the front end checks that the action server is back after an outage."""
-        return f"http://{self.action_server_host}:{self.action_server_port}/health"
+        return f"{self.action_server_url}/health"
 
 
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -109,6 +119,27 @@ def _bool(environ: Mapping[str, str], name: str) -> bool:
     raise SettingsError(f"{name} must be true or false, not {raw!r}")
 
 
+def _replicas(environ: Mapping[str, str], name: str, balancer: str) -> int:
+    """How many processes of one kind to run; more than one needs the load balancer's address."""
+    count = _int(environ, name, 1)
+    if count < 1:
+        raise SettingsError(f"{name} must be 1 or more, not {count}")
+    if count > 1 and not environ.get(balancer, "").strip():
+        raise SettingsError(f"{name}={count} needs {balancer}, the load balancer in front of them (docs/scale-out.md)")
+    return count
+
+
+def _lock_store_url(environ: Mapping[str, str], rasa_replicas: int) -> str | None:
+    """LOCK_STORE_URL; required with more than one Rasa server, which must share their locks."""
+    url = environ.get("LOCK_STORE_URL", "").strip() or None
+    if url is not None and not url.startswith("redis://"):
+        raise SettingsError(f"LOCK_STORE_URL must be a redis:// URL, not {url!r}")
+    if url is None and rasa_replicas > 1:
+        raise SettingsError("RASA_REPLICAS above 1 needs LOCK_STORE_URL (Redis): without a shared lock two Rasa servers "
+                            "could answer one conversation at once")
+    return url
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read the settings from the environment (or the mapping given), with safe local defaults."""
     env = os.environ if environ is None else environ
@@ -127,6 +158,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             raise SettingsError("TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL, an https:// address")
         if not webhook_secret or not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", webhook_secret):
             raise SettingsError("TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET: 16 to 256 letters, digits, _ or -")
+    rasa_replicas = _replicas(env, "RASA_REPLICAS", "RASA_URL")
+    action_server_port = _int(env, "ACTION_SERVER_PORT", 5055)
     chats_at_once = _int(env, "TELEGRAM_CHATS_AT_ONCE", 4)
     if chats_at_once < 1:
         raise SettingsError(f"TELEGRAM_CHATS_AT_ONCE must be 1 or more, not {chats_at_once}")
@@ -142,7 +175,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         web_port=_int(env, "WEB_PORT", 8080),
         telegram_chats_at_once=chats_at_once,
         rasa_port=rasa_port,
-        action_server_port=_int(env, "ACTION_SERVER_PORT", 5055),
+        action_server_port=action_server_port,
         rasa_host=env.get("RASA_HOST", "").strip() or "127.0.0.1",
         action_server_host=env.get("ACTION_SERVER_HOST", "").strip() or "127.0.0.1",
         action_server_secret=env.get("ACTION_SERVER_SECRET", "").strip() or None,
@@ -159,4 +192,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         dashboard_secure_cookies=_bool(env, "DASHBOARD_SECURE_COOKIES"),
         conversation_retention_days=_int(env, "CONVERSATION_RETENTION_DAYS", 30),
         case_retention_days=_int(env, "CASE_RETENTION_DAYS", 0) or None,
+        rasa_replicas=rasa_replicas,
+        action_server_replicas=_replicas(env, "ACTION_SERVER_REPLICAS", "ACTION_SERVER_URL"),
+        action_server_url=(env.get("ACTION_SERVER_URL", "").strip() or f"http://127.0.0.1:{action_server_port}").rstrip("/"),
+        lock_store_url=_lock_store_url(env, rasa_replicas),
     )
