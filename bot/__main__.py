@@ -68,8 +68,10 @@ async def _connect_telegram(settings: Settings, application: Application, delive
     """Point Telegram at the webhook, or make sure none is set for long polling; the webhook's route."""
     try:
         if settings.telegram_mode == "webhook" and settings.telegram_webhook_url and settings.telegram_webhook_secret:
+            # One connection: Telegram then posts a bot's updates one at a time in order, so a chat's
+            # messages reach the inbox in the order they were sent (with 40 they could cross).
             await application.bot.set_webhook(settings.telegram_webhook_url, allowed_updates=ALLOWED_UPDATES,
-                                              secret_token=settings.telegram_webhook_secret)
+                                              secret_token=settings.telegram_webhook_secret, max_connections=1)
             logger.info("Telegram bot on a webhook: Telegram posts to %s", settings.telegram_webhook_url)
         else:
             await application.bot.delete_webhook()
