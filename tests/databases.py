@@ -1,4 +1,4 @@
-"""Throwaway database servers for tests: a real PostgreSQL (Debian's package) on loopback."""
+"""Throwaway database servers for tests, on loopback: a real PostgreSQL and Redis (Debian's packages)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,19 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import redis
 from sqlalchemy import String, Text, column, inspect, or_, select, table
 from sqlalchemy.engine import Engine
 
 from tests.e2e.harness import free_port
 
 POSTGRES_USER = "osb"
+REDIS_START_SECONDS = 20
 
 
 def _postgres_bin() -> Path:
@@ -56,6 +59,35 @@ def running_postgres() -> Iterator[str]:
         finally:
             run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
     finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextmanager
+def running_redis() -> Iterator[str]:
+    """A Redis server that keeps nothing on disk, for Rasa's lock store; yields its redis:// URL."""
+    server = shutil.which("redis-server")
+    if server is None:
+        raise RuntimeError("Redis is not installed; `make test` installs Debian's redis-server package")
+    directory = Path(tempfile.mkdtemp(prefix="osb-redis-"))
+    port = free_port()
+    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                                "--dir", str(directory), "--logfile", str(directory / "redis.log")])
+    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
+    try:
+        deadline = time.monotonic() + REDIS_START_SECONDS
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server did not start: {(directory / 'redis.log').read_text(errors='replace')}")
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        client.close()
+        process.kill()
+        process.wait()
         shutil.rmtree(directory, ignore_errors=True)
 
 

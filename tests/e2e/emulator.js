@@ -3,7 +3,7 @@
 // bot's sent messages in milliseconds, sends callback queries without chat_instance, and answers
 // getUpdates at once whatever the long-polling timeout (which would make the bot spin). Like Telegram,
 // getUpdates here hands out an update until a later call's offset confirms it (so a bot that dies
-// before storing what it fetched gets it again), a webhook call carries the secret token, and a test
+// before storing what it fetched gets it again), a webhook call carries the secret token (see below), and a test
 // can make the next calls of a method for one chat fail (POST /faults) to see the bot retry.
 "use strict";
 const TelegramServer = require("telegram-test-api");
@@ -81,16 +81,36 @@ routes[routes.indexOf(deleteMessage)] = function deleteMessageWith400(app, serve
   });
 };
 
+// Webhook mode as Telegram does it with one connection: a bot's updates are posted one at a time, in
+// order, each until the bot answers 2xx (a 503 while its database is away is tried again). The update
+// id is taken at once, so messages sent quickly one after another never share an id, and the update
+// is kept in the history (as read) so a test can see the ids of what the user sent.
 const axios = require("axios");
+const WEBHOOK_RETRY_MS = 1000;
+const WEBHOOK_ATTEMPTS = 60;
+const webhookQueues = new Map();
+async function postUntilAccepted(webhook, update) {
+  const headers = webhook.secret_token ? { "X-Telegram-Bot-Api-Secret-Token": webhook.secret_token } : {};
+  for (let attempt = 1; attempt <= WEBHOOK_ATTEMPTS; attempt++) {
+    try {
+      await axios({ url: webhook.url, method: "POST", data: TelegramServer.formatUpdate(update), headers });
+      return;
+    } catch (error) {
+      await new Promise((resolve) => setTimeout(resolve, WEBHOOK_RETRY_MS));
+    }
+  }
+  console.log(`webhook ${webhook.url} refused update ${update.updateId} ${WEBHOOK_ATTEMPTS} times; dropped`);
+}
 TelegramServer.prototype.addUserUpdate = async function addUserUpdateWithSecret(update) {
   const webhook = this.webhooks[update.botToken];
+  this.updateId++;
   if (webhook) {
-    const headers = webhook.secret_token ? { "X-Telegram-Bot-Api-Secret-Token": webhook.secret_token } : {};
-    await axios({ url: webhook.url, method: "POST", data: TelegramServer.formatUpdate(update), headers });
+    this.storage.userMessages.push(Object.assign(update, { isRead: true }));
+    const previous = webhookQueues.get(update.botToken) || Promise.resolve();
+    webhookQueues.set(update.botToken, previous.then(() => postUntilAccepted(webhook, update)));
   } else {
     this.storage.userMessages.push(update);
   }
-  this.updateId++;
 };
 
 const addBotMessage = TelegramServer.prototype.addBotMessage;

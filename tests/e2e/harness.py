@@ -13,10 +13,11 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Callable
 
 import httpx
 
+from bot.delivery.service import QUICK_EXIT
 from bot.pseudonyms import Channel, Pseudonymiser
 from bot.settings import REPO_ROOT
 
@@ -29,6 +30,7 @@ STAFF, SUPERVISOR = "sam", "lee"
 STACK_START_SECONDS = 240
 REPLY_TIMEOUT_SECONDS = 30
 REPLY_SETTLE_SECONDS = 1.5
+HOLDING_REPLY = "I've kept your message"  # in the holding reply sent while the assistant is slow or down
 _user_ids = itertools.count(1001)
 
 
@@ -37,6 +39,19 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def free_ports(count: int) -> int:
+    """The first of `count` consecutive free TCP ports (replicas listen on PORT, PORT+1...)."""
+    while True:
+        first = free_port()
+        try:
+            for port in range(first + 1, first + count):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
 
 
 def wait_until_ready(url: str, process: subprocess.Popen[bytes], deadline: float, log: Path) -> None:
@@ -201,6 +216,53 @@ def quoted(message: dict[str, Any]) -> int | None:
 def text_of(messages: list[dict[str, Any]]) -> str:
     """The texts of the bot's messages, one a line."""
     return "\n".join(message.get("text", "") for message in messages)
+
+
+def collect(user: TelegramUser, done: Callable[[list[dict[str, Any]]], bool], timeout: float) -> list[dict[str, Any]]:
+    """The bot's messages to the user until `done(messages)` holds (or the time is up)."""
+    received: list[dict[str, Any]] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not done(received):
+        received.extend(user.poll())
+        time.sleep(0.1)
+    return received
+
+
+def errors_in(log: Path) -> list[str]:
+    """The ERROR lines of a front end's log."""
+    return [line for line in log.read_text(errors="replace").splitlines() if " ERROR " in line]
+
+
+def user_message_ids(user: TelegramUser) -> list[int]:
+    """The ids of the messages the user has sent, in the order sent."""
+    return sorted(update["messageId"] for update in user.chat_history() if "from" in update["message"])
+
+
+def answers_of(messages: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The bot's messages grouped into answers, holding replies left out: each answer ends with the
+    message carrying the Exit button."""
+    answers: list[list[dict[str, Any]]] = [[]]
+    for message in messages:
+        if HOLDING_REPLY in message.get("text", ""):
+            continue
+        answers[-1].append(message)
+        if any(data == QUICK_EXIT for _, data in buttons_of(message)):
+            answers.append([])
+    return answers[:-1] if not answers[-1] else answers
+
+
+def answer_problems(messages: list[dict[str, Any]], message_ids: list[int]) -> list[str]:
+    """What is wrong with the bot's messages as the answers to the user's `message_ids`: each must be
+    answered exactly once, in order. An answer quotes the message it answers whenever the user had
+    written more by then, so the i-th answer may quote only the i-th message; that, and one answer per
+    message, leaves no room for one lost, repeated or out of order."""
+    answers = answers_of(messages)
+    problems = [] if len(answers) == len(message_ids) else [f"{len(answers)} answers to {len(message_ids)} messages"]
+    for index, (answer, message_id) in enumerate(zip(answers, message_ids)):
+        quote = quoted(answer[0])
+        if quote is not None and quote != message_id:
+            problems.append(f"answer {index + 1} quotes message {quote}, not {message_id}")
+    return problems
 
 
 def conversation_of(user: TelegramUser) -> str:

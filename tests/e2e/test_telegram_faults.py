@@ -28,7 +28,7 @@ from bot.safeguarding.content import ContentLibrary
 from bot.services import Services
 from bot.settings import REPO_ROOT, load_settings
 from tests.e2e.harness import (
-    STACK_START_SECONDS, Stack, TelegramUser, free_port, quoted, start_front_end, stop,
+    HOLDING_REPLY, STACK_START_SECONDS, Stack, TelegramUser, collect, errors_in, free_port, quoted, start_front_end, stop,
     text_of, wait_until_ready,
 )
 
@@ -48,21 +48,6 @@ def front_end(stack: Stack, log: Path, **environment: str) -> Iterator[subproces
             yield process
         finally:
             stop(process)
-
-
-def no_errors_in(log: Path) -> list[str]:
-    """The ERROR lines of a front end's log."""
-    return [line for line in log.read_text(errors="replace").splitlines() if " ERROR " in line]
-
-
-def collect(user: TelegramUser, done: Any, timeout: float) -> list[dict[str, Any]]:
-    """The bot's messages to the user until `done(messages)` holds (or the time is up)."""
-    received: list[dict[str, Any]] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not done(received):
-        received.extend(user.poll())
-        time.sleep(0.1)
-    return received
 
 
 def has_advice(messages: list[dict[str, Any]]) -> bool:
@@ -153,13 +138,13 @@ def test_kill_9_in_the_middle_of_50_queued_messages_loses_none_and_answers_each_
             after = collect(user, lambda got: all_answered(before + got), 300)
             after += user.replies(at_least=0)  # anything sent twice would arrive now
     kept = user.chat_history()
-    messages = [m for m in before + after if "I've kept your message" not in m.get("text", "")]
+    messages = [m for m in before + after if HOLDING_REPLY not in m.get("text", "")]
     answered = [quoted(m) for m in messages if quoted(m) is not None]
     assert answered == message_ids[:-1], "every queued message answered exactly once, in order"
     flood_notices = [m for m in messages if "sent lots of messages quickly" in m.get("text", "")]
     assert len(flood_notices) == 1, "one kind notice for the flood; nothing dropped"
     assert len([u for u in kept if "from" in u["message"]]) == QUEUED_MESSAGES
-    assert no_errors_in(log) == []
+    assert errors_in(log) == []
 
 
 def test_with_rasa_down_the_user_gets_999_and_childline_within_5_seconds_and_an_answer_once_it_is_back(
@@ -179,7 +164,7 @@ def test_with_rasa_down_the_user_gets_999_and_childline_within_5_seconds_and_an_
         with assistant_process(stack, tmp_path, 1, rasa_port):
             answer = collect(user, has_advice, STACK_START_SECONDS)
     assert "Who can help:" in text_of(answer), "the kept message was answered once Rasa was back"
-    assert no_errors_in(log) == []
+    assert errors_in(log) == []
 
 
 @contextmanager
@@ -218,7 +203,7 @@ def test_with_the_action_server_down_the_user_gets_999_and_childline_and_an_answ
         with assistant_process(stack, tmp_path, 0, action_port):
             answer = collect(user, has_advice, 120)
     assert "Who can help:" in text_of(answer), "the kept message was answered once the action server was back"
-    assert no_errors_in(tmp_path / "front-end.log") == []
+    assert errors_in(tmp_path / "front-end.log") == []
 
 
 def test_the_bot_api_answering_429_then_500_delays_the_reply_but_it_arrives_once(user: TelegramUser) -> None:
