@@ -213,6 +213,7 @@ def supervise(settings: Settings) -> int:
               + (telegram_summary(settings) if settings.telegram_bot_token else " (Telegram off: TELEGRAM_BOT_TOKEN not set)"),
               flush=True)
         exit_code = 0
+        announced = False  # "Ready." once, not again when a restarted replica is back
         with httpx.Client(timeout=2) as client:
             while not stopping:
                 dead = [s for s in services if s.process is not None and s.process.poll() is not None]
@@ -231,7 +232,8 @@ def supervise(settings: Settings) -> int:
                     if not service.ready and _is_ready(client, service.ready_url):
                         service.ready = True
                         print(f"{service.name} is ready", flush=True)
-                        if all(s.ready for s in services):
+                        if all(s.ready for s in services) and not announced:
+                            announced = True
                             print(f"Ready. Open http://{settings.web_host}:{settings.web_port}/ to chat, "
                                   f"http://{settings.web_host}:{settings.web_port}/staff/ for the staff dashboard "
                                   "(make an account with `python -m bot.staff add-user NAME`). "

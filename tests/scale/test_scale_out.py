@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 
 from tests.bench.load import conversations
-from tests.e2e.harness import REPLY_SETTLE_SECONDS, TelegramUser, answer_problems, answers_of, quoted, user_message_ids
+from tests.e2e.harness import (
+    REPLY_SETTLE_SECONDS, TelegramUser, answer_problems, answers_of, errors_in, quoted, user_message_ids,
+)
 from tests.scale.topology import ScaledBot
 
 pytestmark = pytest.mark.e2e
@@ -94,3 +96,4 @@ def test_a_rasa_server_killed_in_the_middle_of_a_burst_loses_no_message_and_brea
     after = scaled.rasa_requests()
     assert after[f"127.0.0.1:{survivor}", 200] > before[f"127.0.0.1:{survivor}", 200], "the survivor took over"
     assert "starting it again" in scaled.launcher_log.read_text(errors="replace"), "the launcher restarts the replica"
+    assert [line for line in errors_in(scaled.launcher_log) if " ERROR bot" in line] == [], "the front end saw no fault"
