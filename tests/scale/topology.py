@@ -33,6 +33,7 @@ class ScaledBot:
     """The running topology: where to reach it and what it logs."""
 
     emulator_url: str
+    rasa_url: str  # the nginx balancer in front of the Rasa servers
     rasa_ports: list[int]
     launcher_pid: int
     launcher_log: Path
@@ -121,8 +122,8 @@ def scaled_bot(replicas: int, directory: Path, chats_at_once: int) -> Iterator[S
                               f"http://127.0.0.1:{action_balancer}/health", f"http://127.0.0.1:{public}/healthz"]
                     for url in ready:
                         wait_until_ready(url, launcher, deadline, launcher_log)
-                    yield ScaledBot(emulator_url, list(range(rasa_port, rasa_port + replicas)), launcher.pid, launcher_log,
-                                    directory)
+                    yield ScaledBot(emulator_url, environment["RASA_URL"], list(range(rasa_port, rasa_port + replicas)),
+                                    launcher.pid, launcher_log, directory)
                 finally:
                     stop(launcher)
         finally:
