@@ -1,9 +1,14 @@
-"""bot.rasa_server's fixes to Rasa: the same checks on the action server's answers, and one connection
-reused for many calls instead of one per call."""
+"""bot.rasa_server's fixes to Rasa: the same checks on the action server's answers, one connection
+reused for many calls instead of one per call, and a model loaded without a training step that
+parses exactly as Rasa's own loading does."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import jsonschema
@@ -12,6 +17,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.rasa_server import apply_fixes
+from bot.settings import REPO_ROOT, load_settings
 
 GOOD_ANSWER = {
     "events": [{"event": "slot", "timestamp": None, "name": "topic", "value": "bullying"}],
@@ -93,3 +99,37 @@ async def test_calls_to_the_action_server_reuse_one_connection(fixed_rasa: None)
 
 async def test_without_the_fix_rasa_opens_a_connection_per_call() -> None:
     assert await _count_connections(3) == 3
+
+
+PARSE_SCRIPT = """
+import asyncio, json, sys
+if sys.argv[1] == "fixed":
+    from bot.rasa_server import apply_fixes
+    apply_fixes()
+from rasa.core.agent import load_agent
+loop = asyncio.new_event_loop()
+agent = loop.run_until_complete(load_agent(model_path=sys.argv[2]))
+parses = [loop.run_until_complete(agent.parse_message(text)) for text in json.loads(sys.argv[3])]
+print(json.dumps([[p["intent"]["name"], round(p["intent"]["confidence"], 5), sorted((e["entity"], str(e["value"])) for e in p["entities"]),
+                   sorted(p["risk_signals"])] for p in parses]))
+"""
+MESSAGES = [
+    "hi", "im 14", "someone in my class keeps sending me nasty messages on snapchat",
+    "theres this older guy on roblox who keeps asking me to send him pics and says its our secret",
+    "someone says they will post my nudes unless i pay them 200 pounds", "i want to kill myself tonight",
+    "my daughter is 12 and a man she met on fortnite wants to meet her", "is it illegal to share a nude of someone",
+    "this game is killing me lol", "can i talk to a real person", "how do i report a video on tiktok",
+]
+
+
+@pytest.mark.model
+def test_the_model_loaded_for_serving_parses_exactly_as_rasa_loads_it() -> None:
+    model = str(load_settings().model_path)
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false"}
+    runs = {mode: subprocess.Popen([sys.executable, "-c", PARSE_SCRIPT, mode, model, json.dumps(MESSAGES)], cwd=REPO_ROOT,
+                                   env=environment, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            for mode in ("rasa", "fixed")}
+    outputs = {mode: run.communicate(timeout=300)[0] for mode, run in runs.items()}
+    parses = {mode: json.loads(output.strip().splitlines()[-1]) for mode, output in outputs.items()}
+    assert len(parses["fixed"]) == len(MESSAGES)
+    assert parses["fixed"] == parses["rasa"]
