@@ -16,6 +16,7 @@ import httpx
 import yaml
 
 from bot.delivery.service import QUICK_EXIT
+from bot.rasa_client import REST_WEBHOOK_PATH
 from tests.bench.stats import Latency, LoadResult
 
 CONVERSATIONS = Path(__file__).with_name("conversations.yml")
@@ -102,3 +103,41 @@ async def run_load(emulator_url: str, token: str, chats: int, seconds: float, ho
     return LoadResult(chats=chats, seconds=elapsed, turns_answered=len(tally.turn_seconds), bot_messages=tally.bot_messages,
                       unanswered=tally.unanswered, holding_replies=tally.holding_replies,
                       turn=Latency.of(tally.turn_seconds), first_reply=Latency.of(tally.first_reply_seconds))
+
+
+async def _rest_chat_loop(http: httpx.AsyncClient, scripts: list[list[str]], rng: random.Random, until: float,
+                          tally: Tally) -> None:
+    """One simulated conversation slot straight to Rasa's REST channel, no pause between turns."""
+    while time.monotonic() < until:
+        sender = f"bench-{next(_chat_ids)}"
+        for text in rng.choice(scripts):
+            if time.monotonic() >= until:
+                break
+            started = time.monotonic()
+            try:
+                response = await http.post(REST_WEBHOOK_PATH, json={"sender": sender, "message": text})
+                response.raise_for_status()
+            except httpx.HTTPError:
+                tally.unanswered += 1
+                break
+            elapsed = time.monotonic() - started
+            tally.turn_seconds.append(elapsed)
+            tally.first_reply_seconds.append(elapsed)
+            tally.bot_messages += len(response.json())
+
+
+async def run_rest_load(rasa_url: str, chats: int, seconds: float, seed: int = 8) -> LoadResult:
+    """`chats` conversations at once straight to Rasa's REST channel for `seconds`: the assistant alone
+    (Rasa, the action server, the tracker store), without Telegram's limit of 30 messages a second,
+    as the issue's figures for a stock Rasa bot were measured."""
+    scripts = conversations()
+    tally = Tally()
+    limits = httpx.Limits(max_connections=chats + 4, max_keepalive_connections=chats + 4)
+    async with httpx.AsyncClient(base_url=rasa_url, timeout=TURN_TIMEOUT_SECONDS, limits=limits) as http:
+        started = time.monotonic()
+        await asyncio.gather(*(_rest_chat_loop(http, scripts, random.Random(seed + slot), started + seconds, tally)
+                               for slot in range(chats)))
+        elapsed = time.monotonic() - started
+    return LoadResult(chats=chats, seconds=elapsed, turns_answered=len(tally.turn_seconds), bot_messages=tally.bot_messages,
+                      unanswered=tally.unanswered, holding_replies=0, turn=Latency.of(tally.turn_seconds),
+                      first_reply=Latency.of(tally.first_reply_seconds))

@@ -18,6 +18,7 @@ class RunningBot:
     """A started bot with its emulator: where to reach them and which processes make them up."""
 
     emulator_url: str
+    rasa_url: str
     launcher_pid: int
     emulator_pid: int
     started: float  # time.monotonic() when the launcher was started
@@ -84,7 +85,7 @@ def running_bot(model: Path, logs: Path) -> Iterator[RunningBot]:
             for url in (f"http://127.0.0.1:{action_port}/health", f"http://127.0.0.1:{rasa_port}/",
                         f"http://127.0.0.1:{web_port}/healthz"):
                 wait_until_ready(url, launcher, deadline, logs / "launcher.log")  # polls every 0.5 s
-            yield RunningBot(emulator_url, launcher.pid, emulator.pid, started, time.monotonic() - started)
+            yield RunningBot(emulator_url, f"http://127.0.0.1:{rasa_port}", launcher.pid, emulator.pid, started, time.monotonic() - started)
         finally:
             stop(launcher)
             stop(emulator)

@@ -49,3 +49,8 @@ class LoadResult:
     def replies_per_second(self) -> float:
         """Answered user messages per second (a turn's several bot messages count once)."""
         return self.turns_answered / self.seconds if self.seconds else 0.0
+
+    @property
+    def messages_per_second(self) -> float:
+        """Bot messages per second: what Telegram's limit of about 30 a second overall counts."""
+        return self.bot_messages / self.seconds if self.seconds else 0.0

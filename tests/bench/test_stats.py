@@ -27,3 +27,4 @@ def test_throughput_counts_answered_turns_not_bot_messages() -> None:
     result = LoadResult(chats=2, seconds=10.0, turns_answered=50, bot_messages=120, unanswered=0, holding_replies=0,
                         turn=latency, first_reply=latency)
     assert result.replies_per_second == 5.0
+    assert result.messages_per_second == 12.0
