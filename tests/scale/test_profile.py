@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ import yaml
 
 from bot.launcher import endpoints_file, services_for
 from bot.settings import REPO_ROOT, SettingsError, load_settings
+from tests.e2e.harness import free_port
 
 PROFILE = {
     "RASA_PORT": "5005", "RASA_REPLICAS": "2", "RASA_URL": "http://127.0.0.1:5000",
@@ -93,3 +95,19 @@ def test_the_nginx_configuration_balances_every_replica_and_nginx_accepts_it(tmp
 def test_the_nginx_configuration_refuses_a_balancer_on_a_replicas_port(tmp_path: Path) -> None:
     made = nginx_config(tmp_path, {**PROFILE, "RASA_URL": "http://127.0.0.1:5006"}, "--listen", "443")
     assert made.returncode != 0 and "RASA_URL" in made.stderr
+
+
+def test_a_replica_that_dies_before_it_was_ever_ready_stops_everything(tmp_path: Path) -> None:
+    with socket.socket() as taken:  # the second action server's port is someone else's
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        second = taken.getsockname()[1]
+        environment = {**PROFILE, "ACTION_SERVER_PORT": str(second - 1), "ACTION_SERVER_REPLICAS": "2",
+                       "ACTION_SERVER_URL": f"http://127.0.0.1:{free_port()}", "RASA_REPLICAS": "1",
+                       "RASA_PORT": str(free_port()), "WEB_PORT": str(free_port()), "LOCK_STORE_URL": "",
+                       "DATABASE_URL": f"sqlite:///{tmp_path / 'cases.db'}"}
+        result = subprocess.run([sys.executable, "-m", "bot.launcher"], cwd=REPO_ROOT, env={**os.environ, **environment},
+                                capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert f"action server 2 (:{second}) stopped unexpectedly" in result.stderr and "stopping the others" in result.stderr
+    assert "starting it again" not in result.stderr, "a broken replica is never restarted in a loop"
