@@ -94,6 +94,12 @@ def lock_environment(settings: Settings) -> dict[str, str]:
     return {"TICKET_LOCK_LIFETIME": str(ceil(settings.rasa_timeout_seconds))} if settings.lock_store_url else {}
 
 
+def tensorflow_environment(settings: Settings) -> dict[str, str]:
+    """Rasa's variables for the size of TensorFlow's thread pools in each Rasa server."""
+    threads = str(settings.rasa_tensorflow_threads)
+    return {"TF_INTRA_OP_PARALLELISM_THREADS": threads, "TF_INTER_OP_PARALLELISM_THREADS": threads}
+
+
 def rasa_api_flags(settings: Settings) -> list[str]:
     """Rasa's HTTP API is off unless asked for; when on, every call needs a JWT (load_settings refuses
     RASA_ENABLE_API without RASA_JWT_SECRET)."""
@@ -123,7 +129,8 @@ def rasa_service(settings: Settings, endpoints: Path, index: int) -> Service:
         [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(settings.model_path), "--credentials",
          str(REPO_ROOT / "credentials.yml"), "--endpoints", str(endpoints), "--interface", settings.rasa_host,
          "--port", str(port), *rasa_api_flags(settings)],
-        f"http://127.0.0.1:{port}/", lock_environment(settings), restart=settings.rasa_replicas > 1,
+        f"http://127.0.0.1:{port}/", {**lock_environment(settings), **tensorflow_environment(settings)},
+        restart=settings.rasa_replicas > 1,
     )
 
 

@@ -70,6 +70,11 @@ class Settings:
     # Scale-out (docs/scale-out.md): the launcher runs this many Rasa servers (on RASA_PORT,
     # RASA_PORT+1...) and action servers (on ACTION_SERVER_PORT, +1...) behind a load balancer.
     rasa_replicas: int
+    # TensorFlow's thread pools in each Rasa server (TF_INTRA_/TF_INTER_OP_PARALLELISM_THREADS). By
+    # default the cores shared out between the Rasa servers, so together they use each core once:
+    # two servers on two cores with one thread each answered 1.79 times what one did, 1.41 times with
+    # TensorFlow's own pools the size of the machine in each (docs/performance.md).
+    rasa_tensorflow_threads: int
     action_server_replicas: int
     # Where Rasa calls the action servers (a load balancer in front of several); the action server
     # itself by default.
@@ -193,6 +198,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         conversation_retention_days=_int(env, "CONVERSATION_RETENTION_DAYS", 30),
         case_retention_days=_int(env, "CASE_RETENTION_DAYS", 0) or None,
         rasa_replicas=rasa_replicas,
+        rasa_tensorflow_threads=_int(env, "RASA_TENSORFLOW_THREADS", max(1, len(os.sched_getaffinity(0)) // rasa_replicas)),
         action_server_replicas=_replicas(env, "ACTION_SERVER_REPLICAS", "ACTION_SERVER_URL"),
         action_server_url=(env.get("ACTION_SERVER_URL", "").strip() or f"http://127.0.0.1:{action_server_port}").rstrip("/"),
         lock_store_url=_lock_store_url(env, rasa_replicas),

@@ -23,6 +23,7 @@ from pathlib import Path
 from bot.safeguarding.content import load_library
 from bot.settings import REPO_ROOT, load_settings
 from tests.bench.load import first_answer, run_load, run_rest_load
+from tests.bench.scale import scale_out_throughput
 from tests.bench.stack import peak_rss_mb, running_bot
 from tests.bench.stats import Latency, LoadResult
 from tests.e2e.harness import BOT_TOKEN
@@ -33,8 +34,10 @@ PHASES = ((1, 60.0), (20, 120.0), (50, 300.0))  # (concurrent chats, seconds)
 QUICK_PHASES = ((1, 15.0), (20, 20.0), (50, 30.0))
 REST_PHASES = ((1, 30.0), (20, 30.0), (50, 30.0))  # the assistant alone, through Rasa's REST channel
 QUICK_REST_PHASES = ((1, 10.0), (20, 10.0), (50, 10.0))
+SCALE_OUT = (20, 60.0)  # conversations at once, seconds: one Rasa server against two (docs/scale-out.md)
+QUICK_SCALE_OUT = (20, 15.0)
 TARGETS = {"replies_per_second_50": 30.0, "p95_ms_50": 300.0, "turn_p50_ms_1": 60.0, "cold_start_s": 15.0,
-           "rss_mb": 1536.0, "training_s": 180.0}
+           "rss_mb": 1536.0, "training_s": 180.0, "scale_out_speed_up": 1.6}
 
 
 @dataclass
@@ -110,7 +113,7 @@ def _ms(value: float) -> str:
     return f"{value:.0f}"
 
 
-def report(ours: BotFigures, baseline: BotFigures | None, parse: Latency, quick: bool) -> str:
+def report(ours: BotFigures, baseline: BotFigures | None, parse: Latency, scale: dict[str, float] | None, quick: bool) -> str:
     """The markdown report (also printed)."""
     bots = [ours, *([baseline] if baseline else [])]
     header = "| figure | target | " + " | ".join(b.name for b in bots) + " |"
@@ -161,6 +164,14 @@ def report(ours: BotFigures, baseline: BotFigures | None, parse: Latency, quick:
     row("peak RSS: the bot's processes together (MB)", f"<= {TARGETS['rss_mb']:.0f}", [f"{mb:.0f}" for mb in bot_only])
     row("full training (s)", f"<= {TARGETS['training_s']:.0f}",
         ["not measured" if b.training_seconds is None else f"{b.training_seconds:.0f}" for b in bots])
+    if scale:
+        lines += ["", "Scale-out profile (PostgreSQL, Redis, nginx; docs/scale-out.md), this bot, one Rasa server and "
+                  "action server against two, each run with the cores this busy:", "",
+                  "| figure | target | 1 + 1 | 2 + 2 |", "|---|---|---|---|"]
+        for name, label in (("rasa", "replies/s straight to the Rasa balancer"), ("telegram", "replies/s through Telegram")):
+            lines.append(f"| {label} | | {scale[f'{name}_1_replies_per_second']:.1f} (CPU {scale[f'{name}_1_cpu_busy']:.0%}) "
+                         f"| {scale[f'{name}_2_replies_per_second']:.1f} (CPU {scale[f'{name}_2_cpu_busy']:.0%}) |")
+        lines.append(f"| two against one, straight to Rasa | >= {TARGETS['scale_out_speed_up']} | | {scale['speed_up']:.2f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -170,6 +181,7 @@ async def main() -> None:
     parser.add_argument("--quick", action="store_true", help="short load phases, for trying the benchmark out")
     parser.add_argument("--no-training", action="store_true", help="skip the full-training measurement")
     parser.add_argument("--no-baseline", action="store_true", help="skip the stock rasa init bot")
+    parser.add_argument("--no-scale-out", action="store_true", help="skip one Rasa server against two")
     arguments = parser.parse_args()
     phases = QUICK_PHASES if arguments.quick else PHASES
     rest_phases = QUICK_REST_PHASES if arguments.quick else REST_PHASES
@@ -184,9 +196,12 @@ async def main() -> None:
         stock_model, stock_training = baseline_model()
         baseline = await measure_bot("stock rasa init", stock_model, phases, rest_phases, logs / "baseline", holding_text)
         baseline.training_seconds = stock_training
+    scale = None
+    if not arguments.no_scale_out:
+        scale = await scale_out_throughput(*(QUICK_SCALE_OUT if arguments.quick else SCALE_OUT))
     if not arguments.no_training:
         ours.training_seconds = training_seconds()
-    text = report(ours, baseline, parse, arguments.quick)
+    text = report(ours, baseline, parse, scale, arguments.quick)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(text, encoding="utf-8")
     print(text)

@@ -43,6 +43,8 @@ def test_one_of_each_is_todays_bot(tmp_path: Path) -> None:
     assert not any(service.restart for service in services), "a dead process still stops everything"
     endpoints = yaml.safe_load(endpoints_file(settings, "s", tmp_path).read_text())
     assert "lock_store" not in endpoints and endpoints["action_endpoint"]["url"] == "http://127.0.0.1:5055/webhook"
+    assert services[1].environment["TF_INTRA_OP_PARALLELISM_THREADS"] == str(len(os.sched_getaffinity(0)))
+    assert load_settings({"RASA_TENSORFLOW_THREADS": "3"}).rasa_tensorflow_threads == 3
 
 
 def test_replicas_get_ports_of_their_own_and_share_the_balancers_and_the_redis_lock_store(tmp_path: Path) -> None:
@@ -60,7 +62,9 @@ def test_replicas_get_ports_of_their_own_and_share_the_balancers_and_the_redis_l
     assert services[1].environment == {"ACTION_SERVER_PORT": "5056"}
     rasa = services[4]
     assert rasa.command[rasa.command.index("--port") + 1] == "5006"
-    assert rasa.environment == {"TICKET_LOCK_LIFETIME": "10"}, "a dead replica's lock lapses when the front end gives up"
+    assert rasa.environment["TICKET_LOCK_LIFETIME"] == "10", "a dead replica's lock lapses when the front end gives up"
+    threads = str(max(1, len(os.sched_getaffinity(0)) // 2))  # the cores shared out between the two Rasa servers
+    assert rasa.environment["TF_INTRA_OP_PARALLELISM_THREADS"] == rasa.environment["TF_INTER_OP_PARALLELISM_THREADS"] == threads
     endpoints = yaml.safe_load(endpoints_file(settings, "s", tmp_path).read_text())
     assert endpoints["lock_store"] == {"type": "redis", "url": "127.0.0.1", "port": 6380, "db": 2, "password": "lock-password"}
     assert endpoints["action_endpoint"]["url"] == "http://127.0.0.1:5050/webhook"
