@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from bot.settings import Settings, SettingsError, load_settings
 
 # nginx drops an idle connection to an action server before the action server does
-# (bot.action_server.KEEPALIVE_SECONDS is 30; Rasa keeps its own for 120), so a request never lands
-# on a connection the server has just closed.
+# (bot.action_server.KEEPALIVE_SECONDS is 30), so a request never lands on a connection the server
+# has just closed.
 UPSTREAM_KEEPALIVE_SECONDS = 20
 # A replica that refused a connection or timed out is skipped for this long (one request then tries it).
 FAIL_TIMEOUT_SECONDS = 5
