@@ -1,5 +1,5 @@
-"""`python -m bot.rasa_server run ...`: Rasa's own command line, with two fixes to Rasa 3.6's per-message
-path that profiling the server under load showed to be worth having (docs/performance.md).
+"""`python -m bot.rasa_server run ...`: Rasa's own command line, with three fixes to Rasa 3.6 that
+profiling the server (under load, and starting) showed to be worth having (docs/performance.md).
 
 - Rasa checks every action-server answer against its JSON schema with `jsonschema.validate`, which
   builds a validator and checks the (large) schema against the meta-schema on every call: over half
@@ -9,6 +9,8 @@ path that profiling the server under load showed to be worth having (docs/perfor
   Here each endpoint keeps one session and reuses its connections. Idle connections are dropped after
   KEEPALIVE_SECONDS, before the action server (bot.action_server) closes them, so a call never lands
   on a connection the server has just closed.
+- Loading DIET, Rasa runs a training step only to create the weights it then reads: most of the
+  start-up time. Here the weights are read without it (`load_for_serving`).
 
 Every `rasa` command and argument works unchanged (`python -m bot.rasa_server --help`); the launcher
 starts the Rasa server this way. Nothing is patched on import: `main()` applies the fixes.
@@ -17,8 +19,8 @@ starts the Rasa server this way. Nothing is patched on import: `main()` applies 
 from __future__ import annotations
 
 import asyncio
-from functools import lru_cache
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import aiohttp
