@@ -30,8 +30,6 @@ from jsonschema.validators import validator_for
 
 # Shorter than the action server keeps an idle connection open (bot.action_server.KEEPALIVE_SECONDS).
 KEEPALIVE_SECONDS = 10.0
-DOCS_HINT = (". Failed to validate Action server response from API, make sure your response from the Action "
-             "endpoint is valid. For more information about the format visit https://rasa.com/docs/rasa/custom-actions")
 
 
 @lru_cache(maxsize=1)
@@ -47,9 +45,13 @@ def action_response_validator() -> Validator:
 
 def validate_action_result(self: Any, result: dict[str, Any]) -> bool:
     """Replaces `RemoteAction._validate_action_result`: the same check and error, the validator reused."""
+    from rasa.shared.constants import DOCS_BASE_URL
+
     error = best_match(action_response_validator().iter_errors(result))
     if error is not None:
-        error.message += DOCS_HINT
+        error.message += (". Failed to validate Action server response from API, make sure your response from the "
+                          "Action endpoint is valid. For more information about the format visit "
+                          f"{DOCS_BASE_URL}/custom-actions")
         raise error
     return True
 

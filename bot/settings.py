@@ -124,11 +124,17 @@ def _bool(environ: Mapping[str, str], name: str) -> bool:
     raise SettingsError(f"{name} must be true or false, not {raw!r}")
 
 
-def _replicas(environ: Mapping[str, str], name: str, balancer: str) -> int:
-    """How many processes of one kind to run; more than one needs the load balancer's address."""
-    count = _int(environ, name, 1)
+def _at_least_one(environ: Mapping[str, str], name: str, default: int) -> int:
+    """A count that must be 1 or more."""
+    count = _int(environ, name, default)
     if count < 1:
         raise SettingsError(f"{name} must be 1 or more, not {count}")
+    return count
+
+
+def _replicas(environ: Mapping[str, str], name: str, balancer: str) -> int:
+    """How many processes of one kind to run; more than one needs the load balancer's address."""
+    count = _at_least_one(environ, name, 1)
     if count > 1 and not environ.get(balancer, "").strip():
         raise SettingsError(f"{name}={count} needs {balancer}, the load balancer in front of them (docs/scale-out.md)")
     return count
@@ -165,9 +171,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             raise SettingsError("TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET: 16 to 256 letters, digits, _ or -")
     rasa_replicas = _replicas(env, "RASA_REPLICAS", "RASA_URL")
     action_server_port = _int(env, "ACTION_SERVER_PORT", 5055)
-    chats_at_once = _int(env, "TELEGRAM_CHATS_AT_ONCE", 4)
-    if chats_at_once < 1:
-        raise SettingsError(f"TELEGRAM_CHATS_AT_ONCE must be 1 or more, not {chats_at_once}")
     return Settings(
         telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
         telegram_api_base_url=(env.get("TELEGRAM_API_BASE_URL", "").strip() or "https://api.telegram.org").rstrip("/"),
@@ -178,7 +181,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         rasa_timeout_seconds=_float(env, "RASA_TIMEOUT_SECONDS", 10.0),
         web_host=env.get("WEB_HOST", "").strip() or "127.0.0.1",
         web_port=_int(env, "WEB_PORT", 8080),
-        telegram_chats_at_once=chats_at_once,
+        telegram_chats_at_once=_at_least_one(env, "TELEGRAM_CHATS_AT_ONCE", 4),
         rasa_port=rasa_port,
         action_server_port=action_server_port,
         rasa_host=env.get("RASA_HOST", "").strip() or "127.0.0.1",

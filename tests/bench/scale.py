@@ -42,7 +42,7 @@ async def _measured(figures: dict[str, float], name: str, load: Callable[[], Awa
     busy_before, total_before = cpu_times()
     result = await load()
     busy_after, total_after = cpu_times()
-    figures[f"{name}_replies_per_second"] = result.turns_answered / result.seconds
+    figures[f"{name}_replies_per_second"] = result.replies_per_second
     figures[f"{name}_unanswered"] = float(result.unanswered)
     figures[f"{name}_cpu_busy"] = (busy_after - busy_before) / max(1, total_after - total_before)
 

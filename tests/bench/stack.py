@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.e2e.harness import BOT_TOKEN, STACK_START_SECONDS, free_port, start_emulator, start_launcher, stop, wait_until_ready
+from tests.e2e.harness import (
+    BOT_TOKEN, STACK_START_SECONDS, child_pids, free_port, start_emulator, start_launcher, stop, wait_until_ready,
+)
 
 
 @dataclass
@@ -23,16 +25,6 @@ class RunningBot:
     emulator_pid: int
     started: float  # time.monotonic() when the launcher was started
     ready_seconds: float  # launcher start until Rasa, the action server and the front end all answer
-
-
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(child) for child in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
 
 
 def _command_name(pid: int) -> str:
@@ -50,7 +42,7 @@ def _command_name(pid: int) -> str:
 
 def peak_rss_mb(bot: RunningBot) -> dict[str, float]:
     """Peak resident memory (VmHWM) of each process of the bot and of the emulator, in MB."""
-    pids = [bot.launcher_pid, *_children(bot.launcher_pid), bot.emulator_pid]
+    pids = [bot.launcher_pid, *child_pids(bot.launcher_pid), bot.emulator_pid]
     peaks: dict[str, float] = {}
     for pid in pids:
         try:

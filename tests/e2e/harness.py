@@ -13,7 +13,8 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Callable
+from collections.abc import Callable
+from typing import IO, Any
 
 import httpx
 
@@ -52,6 +53,17 @@ def free_ports(count: int) -> int:
             return first
         except OSError:
             continue
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes a process started (the launcher's services), from /proc."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
 
 
 def wait_until_ready(url: str, process: subprocess.Popen[bytes], deadline: float, log: Path) -> None:

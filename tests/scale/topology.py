@@ -17,15 +17,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.rasa_client import REST_WEBHOOK_PATH
 from bot.settings import REPO_ROOT, load_settings
 from tests.databases import running_postgres, running_redis
 from tests.e2e.harness import (
-    ACTION_SERVER_SECRET, BOT_TOKEN, CONVERSATION_ID_SECRET, STACK_START_SECONDS, free_port, free_ports, start_emulator,
+    ACTION_SERVER_SECRET, BOT_TOKEN, CONVERSATION_ID_SECRET, STACK_START_SECONDS, child_pids, free_port, free_ports, start_emulator,
     start_launcher, stop, wait_until_ready,
 )
 
 WEBHOOK_SECRET = "scale-out-webhook-secret"
-REST_WEBHOOK = "/webhooks/rest/webhook"
 
 
 @dataclass
@@ -48,17 +48,16 @@ class ScaledBot:
         for line in log.read_text().splitlines() if log.exists() else []:
             _, _, method, uri, status, upstreams = line.split(" ", 5)
             addresses = re.match(r"(?:\S+, )*\S+", upstreams)
-            if method == "POST" and uri == REST_WEBHOOK and addresses:
+            if method == "POST" and uri == REST_WEBHOOK_PATH and addresses:
                 served[addresses.group(0).split(", ")[-1], int(status)] += 1
         return served
 
     def rasa_pid(self, port: int) -> int:
         """The process id of the Rasa server the launcher started on `port`."""
-        for task in Path(f"/proc/{self.launcher_pid}/task").glob("*"):
-            for child in (task / "children").read_text().split():
-                words = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
-                if b"bot.rasa_server" in words and str(port).encode() in words:
-                    return int(child)
+        for child in child_pids(self.launcher_pid):
+            words = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+            if b"bot.rasa_server" in words and str(port).encode() in words:
+                return child
         raise LookupError(f"no Rasa server on port {port}")
 
 
