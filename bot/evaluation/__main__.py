@@ -1,9 +1,10 @@
 """`make eval` (`python -m bot.evaluation`): how well the trained model recognises messages it never saw.
 
-Runs the model on four held-out sets never used for training: the dev and tuning sets
+Runs the model on five held-out sets never used for training: the dev and tuning sets
 (tests/eval/dev_set.yml, tuning_set.yml, whose misses guided the risk-signal lexicon), the test set
 (tests/eval/test_set.yml, read once after the 2026-12-02 changes) and the holdout set
-(tests/eval/holdout_set.yml, written 2026-12-02 and not read while tuning). To each message, as the first of a conversation, it applies the same
+(tests/eval/holdout_set.yml, written 2026-12-02, whose figures guided one change) and the fresh set
+(tests/eval/fresh_set.yml, written 2026-12-08 and never read). To each message, as the first of a conversation, it applies the same
 `decide_on_parse` the bot uses; it prints the figures and writes reports/evaluation.md and a
 confusion-matrix PNG per set. Then it runs Rasa's NLU cross-validation on the training data
 (reports/cross-validation/).
@@ -29,7 +30,7 @@ from bot.settings import REPO_ROOT, load_settings
 from bot.triage import load_agent
 
 EVAL_SETS = {
-    name: REPO_ROOT / "tests" / "eval" / f"{name}_set.yml" for name in ("dev", "tuning", "test", "holdout")
+    name: REPO_ROOT / "tests" / "eval" / f"{name}_set.yml" for name in ("dev", "tuning", "test", "holdout", "fresh")
 }
 REPORTS = REPO_ROOT / "reports"
 TARGETS = {"macro_f1": 0.92, "escalation_recall": 0.98, "false_escalation_rate": 0.05, "out_of_scope": 0.95}
@@ -158,13 +159,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=str(load_settings().model_path), help="trained model (.tar.gz)")
     parser.add_argument("--folds", type=int, default=3, help="cross-validation folds (0 to skip)")
+    parser.add_argument("--sets", nargs="+", choices=list(EVAL_SETS), default=list(EVAL_SETS),
+                        help="evaluation sets to run (default: all)")
     args = parser.parse_args()
 
     agent = load_agent(args.model)
     REPORTS.mkdir(exist_ok=True)
     lines: list[str] = []
-    for name, path in EVAL_SETS.items():
-        labelled = load_set(path)
+    for name in args.sets:
+        labelled = load_set(EVAL_SETS[name])
         predicted = asyncio.run(predict_all(agent, [item.text for item in labelled]))
         result = evaluate(labelled, predicted, [signal.value for signal in RiskSignal])
         section = report_lines(name, result, len(labelled))
