@@ -51,6 +51,11 @@ _SEXUAL_TOPICS = frozenset({Topic.NUDE_IMAGE_SHARING, Topic.SEXTORTION, Topic.GR
 _SEXUAL_SIGNALS = frozenset(
     {RiskSignal.IMAGES_REQUESTED, RiskSignal.IMAGE_SHARED_WITHOUT_CONSENT, RiskSignal.THREAT_TO_SHARE}
 )
+# Signs that someone is building contact with a child: the grooming indicators of the source documents
+# ("contacted by someone inappropriately", gifts, secrecy, moving to a private chat, arranging to meet).
+_CONTACT_SIGNALS = frozenset(
+    {RiskSignal.GIFTS_OFFERED, RiskSignal.SECRECY_REQUESTED, RiskSignal.MOVED_TO_PRIVATE_CHAT, RiskSignal.MEETING_PLANNED}
+)
 _CRITERIA_ORDER = tuple(ReferralCriterion)
 
 
@@ -125,8 +130,9 @@ def conversation_topic(intent: str | None, signals: frozenset[RiskSignal], conte
 
     A follow-up ("it's on snapchat", "what if he already has them?") belongs to the conversation's topic.
     A message the NLU could not place is answered as danger or self-harm when its words say so (a missed
-    disclosure must still get the emergency advice), and as the conversation's topic when it states a
-    risk signal there (a detail such as "hes 25").
+    disclosure must still get the emergency advice), as the conversation's topic when it states a risk
+    signal there (a detail such as "hes 25"), and as grooming when its words show an adult or a child
+    under 13 together with a sign of grooming ("some old guy sends me £20 every time we talk").
     """
     topic = topic_for_intent(intent)
     if topic not in (Topic.FOLLOW_UP, Topic.OTHER):
@@ -136,6 +142,9 @@ def conversation_topic(intent: str | None, signals: frozenset[RiskSignal], conte
         return urgent
     if context.topic in ADVICE_TOPICS and (topic is Topic.FOLLOW_UP or signals):
         return context.topic
+    grooming_signs = signals & (_CONTACT_SIGNALS | {RiskSignal.IMAGES_REQUESTED})
+    if topic is Topic.OTHER and grooming_signs and signals & {RiskSignal.ADULT_INVOLVED, RiskSignal.AGE_UNDER_13}:
+        return Topic.GROOMING
     return topic
 
 
@@ -153,15 +162,19 @@ def _criteria_met(
         met.add(ReferralCriterion.SELF_HARM)
     if in_scope and RiskSignal.ADULT_INVOLVED in signals:
         met.add(ReferralCriterion.ADULT_INVOLVED)
-    # A grooming or blackmail disclosure is coercion; a question about it in general is not.
-    coerced = (topic in {Topic.GROOMING, Topic.SEXTORTION} and not asked_in_general) or (
-        RiskSignal.THREAT_TO_SHARE in signals
+    # A grooming or blackmail disclosure is coercion; a question about it in general is not. Being told to
+    # keep it secret is a sign of grooming whatever the topic.
+    coerced = (
+        (topic in {Topic.GROOMING, Topic.SEXTORTION} and not asked_in_general)
+        or RiskSignal.THREAT_TO_SHARE in signals
+        or (in_scope and RiskSignal.SECRECY_REQUESTED in signals)
     )
     if coerced or (sexual and RiskSignal.MONEY_DEMANDED in signals):
         met.add(ReferralCriterion.COERCION_OR_BLACKMAIL)
     if in_scope and signals & {RiskSignal.EXTREME_CONTENT, RiskSignal.VIOLENCE_THREATENED}:
         met.add(ReferralCriterion.EXTREME_OR_VIOLENT)
-    if sexual and (RiskSignal.AGE_UNDER_13 in signals or age_band == AgeBand.UNDER_13.value):
+    contact = sexual or (in_scope and bool(signals & _CONTACT_SIGNALS))
+    if contact and (RiskSignal.AGE_UNDER_13 in signals or age_band == AgeBand.UNDER_13.value):
         met.add(ReferralCriterion.UNDER_13)
     return met
 

@@ -22,6 +22,8 @@ S = RiskSignal
         ("nude_image_sharing", set(), "under_13", ReferralCriterion.UNDER_13),
         ("nude_image_sharing", {S.AGE_UNDER_13}, None, ReferralCriterion.UNDER_13),
         ("bullying", {S.AGE_UNDER_13, S.IMAGES_REQUESTED}, None, ReferralCriterion.UNDER_13),
+        ("harmful_content", {S.AGE_UNDER_13, S.GIFTS_OFFERED}, None, ReferralCriterion.UNDER_13),
+        ("law_question", {S.SECRECY_REQUESTED}, None, ReferralCriterion.COERCION_OR_BLACKMAIL),
         ("immediate_danger", set(), None, ReferralCriterion.IMMEDIATE_RISK),
         ("nlu_fallback", {S.IMMEDIATE_DANGER}, None, ReferralCriterion.IMMEDIATE_RISK),
         ("self_harm", set(), None, ReferralCriterion.SELF_HARM),
@@ -48,6 +50,8 @@ def test_each_referral_criterion_escalates(
         ("harmful_content", set(), None),
         ("law_question", set(), None),
         ("out_of_scope", {S.ADULT_INVOLVED}, None),
+        ("out_of_scope", {S.SECRECY_REQUESTED}, None),
+        ("out_of_scope", {S.MEETING_PLANNED}, None),
         ("follow_up", {S.ADULT_INVOLVED}, None),
     ],
 )
@@ -67,6 +71,26 @@ def test_no_criterion_no_escalation(intent: str, signals: set[RiskSignal], age_b
 )
 def test_named_cases_from_the_issue(intent: str, text: str, criteria: set[ReferralCriterion]) -> None:
     assert criteria <= set(decide_escalation(intent, detect_signals(text)).reasons)
+
+
+@pytest.mark.parametrize(
+    "text", ["some old guy on kik sends me £20 every time i talk to him", "im 11 and a man on roblox wants my snapchat"]
+)
+def test_words_showing_grooming_are_read_as_grooming_when_the_nlu_could_not_place_them(text: str) -> None:
+    decision = decide_escalation("out_of_scope", detect_signals(text))
+    assert decision.topic is Topic.GROOMING
+    assert decision.escalate
+
+
+def test_everyday_plans_with_an_adult_are_not_grooming() -> None:
+    decision = decide_escalation("out_of_scope", detect_signals("my nan is meeting us at the station on friday"))
+    assert decision.topic is Topic.OTHER
+    assert not decision.escalate
+
+
+def test_being_told_to_keep_it_secret_is_a_sign_of_grooming() -> None:
+    decision = decide_escalation("how_to_report", detect_signals("he said dont tell ur parents"))
+    assert ReferralCriterion.COERCION_OR_BLACKMAIL in decision.reasons
 
 
 def test_plain_bullying_is_not_escalated() -> None:

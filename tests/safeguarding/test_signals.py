@@ -187,3 +187,24 @@ def test_keeping_contact_hidden_is_secrecy_but_privacy_settings_are_not() -> Non
 def test_a_veiled_threat_is_violence() -> None:
     assert S.VIOLENCE_THREATENED in detect_signals("they keep messaging me watch ur back")
     assert S.VIOLENCE_THREATENED in detect_signals("someone dmd me saying well kill ur family")
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("my mate's boyfriend is 19 and picks her up from school", S.ADULT_INVOLVED),
+        ("she says she's 15 but her insta shows her at uni", S.ADULT_INVOLVED),
+        ("a boy keeps sending him 'ur dead tmrw'", S.VIOLENCE_THREATENED),
+        ("my brother keeps sending me white supremacist memes", S.EXTREME_CONTENT),
+        ("a group saying people should attack mosques", S.EXTREME_CONTENT),
+        ("videos of animals being hurt in the group chat", S.EXTREME_CONTENT),
+        ("someone posted a video of the crash with the bodies in it", S.EXTREME_CONTENT),
+    ],
+)
+def test_adults_threats_and_extreme_material_in_everyday_words(text: str, signal: RiskSignal) -> None:
+    assert signal in detect_signals(text)
+
+
+@pytest.mark.parametrize("text", ["my cat is dead", "my battery is dead", "my cousin is 19 today"])
+def test_everyday_uses_of_the_same_words_are_not_threats(text: str) -> None:
+    assert not detect_signals(text) & {S.VIOLENCE_THREATENED, S.EXTREME_CONTENT}
