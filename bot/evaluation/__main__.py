@@ -2,7 +2,7 @@
 
 Runs the model on five held-out sets never used for training: the dev and tuning sets
 (tests/eval/dev_set.yml, tuning_set.yml, whose misses guided the risk-signal lexicon), the test set
-(tests/eval/test_set.yml, read once after the 2026-12-02 changes) and the holdout set
+(tests/eval/test_set.yml, read once after the 2026-12-02 changes), the holdout set
 (tests/eval/holdout_set.yml, written 2026-12-02, whose figures guided one change) and the fresh set
 (tests/eval/fresh_set.yml, written 2026-12-08 and never read). To each message, as the first of a conversation, it applies the same
 `decide_on_parse` the bot uses; it prints the figures and writes reports/evaluation.md and a

@@ -131,8 +131,9 @@ def conversation_topic(intent: str | None, signals: frozenset[RiskSignal], conte
     A follow-up ("it's on snapchat", "what if he already has them?") belongs to the conversation's topic.
     A message the NLU could not place is answered as danger or self-harm when its words say so (a missed
     disclosure must still get the emergency advice), as the conversation's topic when it states a risk
-    signal there (a detail such as "hes 25"), and as grooming when its words show an adult or a child
-    under 13 together with a sign of grooming ("some old guy sends me £20 every time we talk").
+    signal there (a detail such as "hes 25"), as harmful content when its words name extreme material, and
+    as grooming when they show an adult or a child under 13 together with a sign of grooming ("some old
+    guy sends me £20 every time we talk").
     """
     topic = topic_for_intent(intent)
     if topic not in (Topic.FOLLOW_UP, Topic.OTHER):
@@ -142,6 +143,8 @@ def conversation_topic(intent: str | None, signals: frozenset[RiskSignal], conte
         return urgent
     if context.topic in ADVICE_TOPICS and (topic is Topic.FOLLOW_UP or signals):
         return context.topic
+    if topic is Topic.OTHER and RiskSignal.EXTREME_CONTENT in signals:
+        return Topic.HARMFUL_CONTENT
     grooming_signs = signals & (_CONTACT_SIGNALS | {RiskSignal.IMAGES_REQUESTED})
     if topic is Topic.OTHER and grooming_signs and signals & {RiskSignal.ADULT_INVOLVED, RiskSignal.AGE_UNDER_13}:
         return Topic.GROOMING

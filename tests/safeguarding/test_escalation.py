@@ -82,6 +82,12 @@ def test_words_showing_grooming_are_read_as_grooming_when_the_nlu_could_not_plac
     assert decision.escalate
 
 
+def test_extreme_material_is_read_as_harmful_content_when_the_nlu_could_not_place_it() -> None:
+    decision = decide_escalation("out_of_scope", detect_signals("someone in the gc posted beheading videos"))
+    assert decision.topic is Topic.HARMFUL_CONTENT
+    assert ReferralCriterion.EXTREME_OR_VIOLENT in decision.reasons
+
+
 def test_everyday_plans_with_an_adult_are_not_grooming() -> None:
     decision = decide_escalation("out_of_scope", detect_signals("my nan is meeting us at the station on friday"))
     assert decision.topic is Topic.OTHER

@@ -199,12 +199,25 @@ def test_a_veiled_threat_is_violence() -> None:
         ("a group saying people should attack mosques", S.EXTREME_CONTENT),
         ("videos of animals being hurt in the group chat", S.EXTREME_CONTENT),
         ("someone posted a video of the crash with the bodies in it", S.EXTREME_CONTENT),
+        ("my nephew is 10 and a guy keeps offering him vbucks", S.AGE_UNDER_13),
+        ("my little brother said he wishes he was dead", S.SELF_HARM_INTENT),
+        ("my girlfriend sends me pics of her cuts", S.SELF_HARM_INTENT),
+        ("they're coming round tonight to sort me out", S.IMMEDIATE_DANGER),
+        ("he's blackmailing me", S.THREAT_TO_SHARE),
+        ("i think im being sextorted", S.THREAT_TO_SHARE),
     ],
 )
-def test_adults_threats_and_extreme_material_in_everyday_words(text: str, signal: RiskSignal) -> None:
+def test_risks_in_everyday_words(text: str, signal: RiskSignal) -> None:
     assert signal in detect_signals(text)
 
 
 @pytest.mark.parametrize("text", ["my cat is dead", "my battery is dead", "my cousin is 19 today"])
 def test_everyday_uses_of_the_same_words_are_not_threats(text: str) -> None:
     assert not detect_signals(text) & {S.VIOLENCE_THREATENED, S.EXTREME_CONTENT}
+
+
+@pytest.mark.parametrize(
+    "text", ["how do sextortion scams usually work?", "how can i report a video that's promoting self harm"]
+)
+def test_naming_a_harm_is_not_disclosing_it(text: str) -> None:
+    assert not detect_signals(text)
