@@ -156,6 +156,21 @@ def test_a_question_about_grooming_in_general_is_not_a_referral(text: str) -> No
     assert not decide_escalation("grooming", reading.signals, asked_in_general=reading.asked_in_general).escalate
 
 
+@pytest.mark.parametrize(
+    "text", ["how do groomers usually pick which kids to target?", "what is sextortion? its for a pshe lesson"]
+)
+def test_a_question_marked_as_general_is_not_a_referral(text: str) -> None:
+    reading = read_signals(text)
+    assert reading.asked_in_general
+    assert not decide_escalation("grooming", reading.signals, asked_in_general=reading.asked_in_general).escalate
+
+
+def test_a_general_question_marker_does_not_cancel_what_the_message_states() -> None:
+    reading = read_signals("for a pshe lesson: a 30 year old man keeps asking my pupil to meet up")
+    assert {S.ADULT_INVOLVED, S.MEETING_PLANNED} <= reading.signals
+    assert not reading.asked_in_general
+
+
 def test_a_grooming_disclosure_without_signals_is_still_a_referral() -> None:
     reading = read_signals("this lad online keeps saying im really mature for my age")
     assert not reading.asked_in_general
