@@ -56,6 +56,9 @@ _SEXUAL_SIGNALS = frozenset(
 _CONTACT_SIGNALS = frozenset(
     {RiskSignal.GIFTS_OFFERED, RiskSignal.SECRECY_REQUESTED, RiskSignal.MOVED_TO_PRIVATE_CHAT, RiskSignal.MEETING_PLANNED}
 )
+# With an adult or a child under 13, any of these (or a request for pictures) reads as grooming.
+_GROOMING_SIGNS = _CONTACT_SIGNALS | {RiskSignal.IMAGES_REQUESTED}
+_ADULT_OR_UNDER_13 = frozenset({RiskSignal.ADULT_INVOLVED, RiskSignal.AGE_UNDER_13})
 _CRITERIA_ORDER = tuple(ReferralCriterion)
 
 
@@ -145,8 +148,7 @@ def conversation_topic(intent: str | None, signals: frozenset[RiskSignal], conte
         return context.topic
     if topic is Topic.OTHER and RiskSignal.EXTREME_CONTENT in signals:
         return Topic.HARMFUL_CONTENT
-    grooming_signs = signals & (_CONTACT_SIGNALS | {RiskSignal.IMAGES_REQUESTED})
-    if topic is Topic.OTHER and grooming_signs and signals & {RiskSignal.ADULT_INVOLVED, RiskSignal.AGE_UNDER_13}:
+    if topic is Topic.OTHER and signals & _GROOMING_SIGNS and signals & _ADULT_OR_UNDER_13:
         return Topic.GROOMING
     return topic
 

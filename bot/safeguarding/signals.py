@@ -54,7 +54,8 @@ class SignalReading:
     """What a message says about risk: the signals it states, and whether it only asks in general.
 
     `asked_in_general` is true when the message states no signal but asks about one ("what should I
-    do if someone asks to meet up") or denies one ("he's never asked for pics, should we worry?").
+    do if someone asks to meet up"), denies one ("he's never asked for pics, should we worry?") or is
+    marked as a question in general ("how do groomers pick kids? it's for a PSHE lesson").
     """
 
     signals: frozenset[RiskSignal]
