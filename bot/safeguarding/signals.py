@@ -209,7 +209,9 @@ class SignalDetector:
         first = start
         while first > 0 and lemmas[first - 1] not in self._sentence_breaks:
             first -= 1
-        return self._has_marker(doc[first:start], markers)
+        # An opener about someone else may end in the match itself: "what do i do if [someone is following me]".
+        end = start + 1 if markers is self._about_someone_else else start
+        return self._has_marker(doc[first:end], markers)
 
     @staticmethod
     def _has_marker(span: Any, markers: tuple[str, ...]) -> bool:

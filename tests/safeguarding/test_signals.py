@@ -205,6 +205,7 @@ def test_a_veiled_threat_is_violence() -> None:
         ("they're coming round tonight to sort me out", S.IMMEDIATE_DANGER),
         ("he's blackmailing me", S.THREAT_TO_SHARE),
         ("i think im being sextorted", S.THREAT_TO_SHARE),
+        ("he took my phone and wont let me leave", S.IMMEDIATE_DANGER),
     ],
 )
 def test_risks_in_everyday_words(text: str, signal: RiskSignal) -> None:
@@ -217,7 +218,14 @@ def test_everyday_uses_of_the_same_words_are_not_threats(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["how do sextortion scams usually work?", "how can i report a video that's promoting self harm"]
+    "text",
+    [
+        "how do sextortion scams usually work?",
+        "how can i report a video that's promoting self harm",
+        "what law covers someone threatening to share intimate images?",
+        "what should i do if someone is following me",
+        "my mum's threatening to take my phone if i dont tidy my room",
+    ],
 )
-def test_naming_a_harm_is_not_disclosing_it(text: str) -> None:
+def test_naming_or_asking_about_a_harm_is_not_disclosing_it(text: str) -> None:
     assert not detect_signals(text)
