@@ -134,9 +134,9 @@ def conversation_topic(intent: str | None, signals: frozenset[RiskSignal], conte
     A follow-up ("it's on snapchat", "what if he already has them?") belongs to the conversation's topic.
     A message the NLU could not place is answered as danger or self-harm when its words say so (a missed
     disclosure must still get the emergency advice), as the conversation's topic when it states a risk
-    signal there (a detail such as "hes 25"), as harmful content when its words name extreme material, and
-    as grooming when they show an adult or a child under 13 together with a sign of grooming ("some old
-    guy sends me £20 every time we talk").
+    signal there (a detail such as "hes 25"), as harmful content when its words name extreme material, as
+    bullying when they state a threat of violence, and as grooming when they show an adult or a child
+    under 13 together with a sign of grooming ("some old guy sends me £20 every time we talk").
     """
     topic = topic_for_intent(intent)
     if topic not in (Topic.FOLLOW_UP, Topic.OTHER):
@@ -148,6 +148,8 @@ def conversation_topic(intent: str | None, signals: frozenset[RiskSignal], conte
         return context.topic
     if topic is Topic.OTHER and RiskSignal.EXTREME_CONTENT in signals:
         return Topic.HARMFUL_CONTENT
+    if topic is Topic.OTHER and RiskSignal.VIOLENCE_THREATENED in signals:
+        return Topic.BULLYING
     if topic is Topic.OTHER and signals & _GROOMING_SIGNS and signals & _ADULT_OR_UNDER_13:
         return Topic.GROOMING
     return topic

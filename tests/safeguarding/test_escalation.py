@@ -88,6 +88,12 @@ def test_extreme_material_is_read_as_harmful_content_when_the_nlu_could_not_plac
     assert ReferralCriterion.EXTREME_OR_VIOLENT in decision.reasons
 
 
+def test_a_threat_of_violence_is_read_as_bullying_when_the_nlu_could_not_place_it() -> None:
+    decision = decide_escalation("out_of_scope", detect_signals("they said theyre gonna batter me at the bus stop"))
+    assert decision.topic is Topic.BULLYING
+    assert ReferralCriterion.EXTREME_OR_VIOLENT in decision.reasons
+
+
 def test_everyday_plans_with_an_adult_are_not_grooming() -> None:
     decision = decide_escalation("out_of_scope", detect_signals("my nan is meeting us at the station on friday"))
     assert decision.topic is Topic.OTHER
@@ -157,7 +163,13 @@ def test_a_question_about_grooming_in_general_is_not_a_referral(text: str) -> No
 
 
 @pytest.mark.parametrize(
-    "text", ["how do groomers usually pick which kids to target?", "what is sextortion? its for a pshe lesson"]
+    "text",
+    [
+        "how do groomers usually pick which kids to target?",
+        "what is sextortion? its for a pshe lesson",
+        "what are the signs someone is grooming my child online",
+        "what do sextortion scammers usually say",
+    ],
 )
 def test_a_question_marked_as_general_is_not_a_referral(text: str) -> None:
     reading = read_signals(text)

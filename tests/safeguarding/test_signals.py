@@ -206,6 +206,16 @@ def test_a_veiled_threat_is_violence() -> None:
         ("he's blackmailing me", S.THREAT_TO_SHARE),
         ("i think im being sextorted", S.THREAT_TO_SHARE),
         ("he took my phone and wont let me leave", S.IMMEDIATE_DANGER),
+        ("my pe teacher keeps posting memes about me", S.ADULT_INVOLVED),
+        ("a parent from my son's school leaves nasty comments about him", S.ADULT_INVOLVED),
+        ("a year 7 boy is showing everyone a nude of a girl in his class", S.AGE_UNDER_13),
+        ("i keep getting urges to cut", S.SELF_HARM_INTENT),
+        ("my family would have an easier life without me", S.SELF_HARM_INTENT),
+        ("if tomorrow didn't come i wouldnt mind", S.SELF_HARM_INTENT),
+        ("he says hes going to shoot up the school", S.VIOLENCE_THREATENED),
+        ("someone sent me a pic of my house and said see you soon", S.IMMEDIATE_DANGER),
+        ("a video of a dog being kicked to death", S.EXTREME_CONTENT),
+        ("my son watches incel videos", S.EXTREME_CONTENT),
     ],
 )
 def test_risks_in_everyday_words(text: str, signal: RiskSignal) -> None:
@@ -225,6 +235,7 @@ def test_everyday_uses_of_the_same_words_are_not_threats(text: str) -> None:
         "what law covers someone threatening to share intimate images?",
         "what should i do if someone is following me",
         "my mum's threatening to take my phone if i dont tidy my room",
+        "that chemistry mock was a massacre",
     ],
 )
 def test_naming_or_asking_about_a_harm_is_not_disclosing_it(text: str) -> None:
