@@ -5,9 +5,9 @@ Runs the model on six held-out sets never used for training: the dev and tuning 
 (tests/eval/test_set.yml), the holdout set (tests/eval/holdout_set.yml) and the first fresh set
 (tests/eval/fresh_set.yml), whose misses were read while tuning too, and the second fresh set
 (tests/eval/fresh2_set.yml, written 2026-12-08 and never read: the honest figures). To each message, as
-the first of a conversation, it applies the same `decide_on_parse` the bot uses; it prints the figures and writes reports/evaluation.md and a
-confusion-matrix PNG per set. Then it runs Rasa's NLU cross-validation on the training data
-(reports/cross-validation/).
+the first of a conversation, it applies the same `decide_on_parse` the bot uses; it prints the figures and
+writes reports/evaluation.md and a confusion-matrix PNG per set. Then it runs Rasa's NLU cross-validation
+on the training data (reports/cross-validation/).
 """
 
 from __future__ import annotations
