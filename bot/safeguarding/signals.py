@@ -115,6 +115,7 @@ class SignalDetector:
         self._negation_window = int(lexicon["negation_window"])
         self._released_by = frozenset(lexicon["negation_released_by"])
         self._clause_breaks = frozenset(lexicon["clause_breaks"])
+        self._new_subjects = frozenset(lexicon["new_subjects"])
         self._sentence_breaks = frozenset(lexicon["sentence_breaks"])
         self._hypothetical = tuple(f" {marker} " for marker in lexicon["hypothetical_markers"])
         self._about_someone_else = tuple(f" {marker} " for marker in lexicon["hypothetical_about_someone_else"])
@@ -186,10 +187,12 @@ class SignalDetector:
         return self.read(text).signals
 
     def _excluded(self, rules: SignalRules, lemmas: list[str], start: int, end: int) -> bool:
-        """An `exclude_before` word shortly before the match in the same clause ("I'm a teacher", not
-        "I'm 14 and a man..."), or an `exclude_after` word right after it."""
+        """An `exclude_before` word shortly before the match in the same clause and with no new subject
+        between ("I'm a teacher", not "I'm 14 and a man..."), or an `exclude_after` word right after it."""
         window = lemmas[max(0, start - EXCLUDE_WINDOW) : start]
-        breaks = [index for index, lemma in enumerate(window) if lemma in self._clause_breaks]
+        breaks = [
+            index for index, lemma in enumerate(window) if lemma in self._clause_breaks or lemma in self._new_subjects
+        ]
         before = set(window[breaks[-1] + 1 :] if breaks else window)
         return bool(before & rules.exclude_before) or (end < len(lemmas) and lemmas[end] in rules.exclude_after)
 

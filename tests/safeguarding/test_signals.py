@@ -216,6 +216,14 @@ def test_a_veiled_threat_is_violence() -> None:
         ("someone sent me a pic of my house and said see you soon", S.IMMEDIATE_DANGER),
         ("a video of a dog being kicked to death", S.EXTREME_CONTENT),
         ("my son watches incel videos", S.EXTREME_CONTENT),
+        ("my stepdad took photos of me while i was changing", S.ADULT_INVOLVED),
+        ("is it normal to think about dying all the time", S.SELF_HARM_INTENT),
+        ("cant breathe someone is banging on the door", S.IMMEDIATE_DANGER),
+        ("the posts praise people who've carried out attacks", S.EXTREME_CONTENT),
+        ("they sent me a screenshot of my nude next to my mums facebook profile", S.THREAT_TO_SHARE),
+        ("he'll put our private videos on a porn site if i leave him", S.THREAT_TO_SHARE),
+        ("they said if i grass to a teacher theyll stab me", S.VIOLENCE_THREATENED),
+        ("they'll find out where i live and smash my windows in", S.VIOLENCE_THREATENED),
     ],
 )
 def test_risks_in_everyday_words(text: str, signal: RiskSignal) -> None:
@@ -236,6 +244,8 @@ def test_everyday_uses_of_the_same_words_are_not_threats(text: str) -> None:
         "what should i do if someone is following me",
         "my mum's threatening to take my phone if i dont tidy my room",
         "that chemistry mock was a massacre",
+        "the teacher said we have to take photos of ourselves for art",
+        "my teacher will kill me if im late",
     ],
 )
 def test_naming_or_asking_about_a_harm_is_not_disclosing_it(text: str) -> None:
