@@ -224,6 +224,14 @@ def test_a_veiled_threat_is_violence() -> None:
         ("he'll put our private videos on a porn site if i leave him", S.THREAT_TO_SHARE),
         ("they said if i grass to a teacher theyll stab me", S.VIOLENCE_THREATENED),
         ("they'll find out where i live and smash my windows in", S.VIOLENCE_THREATENED),
+        ("says im getting my head kicked in on monday", S.VIOLENCE_THREATENED),
+        ("he'd get in trouble if anyone found out we talk", S.SECRECY_REQUESTED),
+        ("we talk on session now where the msgs disappear", S.MOVED_TO_PRIVATE_CHAT),
+        ("he keeps messaging 'tick tock' with a screenshot of my nudes", S.THREAT_TO_SHARE),
+        ("he repeats stuff about 'the great replacement'", S.EXTREME_CONTENT),
+        ("crash compilation vids where ppl actually die", S.EXTREME_CONTENT),
+        ("did it again 😔 deeper this time", S.SELF_HARM_INTENT),
+        ("tired of everything. so tired", S.SELF_HARM_INTENT),
     ],
 )
 def test_risks_in_everyday_words(text: str, signal: RiskSignal) -> None:
@@ -246,6 +254,8 @@ def test_everyday_uses_of_the_same_words_are_not_threats(text: str) -> None:
         "that chemistry mock was a massacre",
         "the teacher said we have to take photos of ourselves for art",
         "my teacher will kill me if im late",
+        "i have a revision session on tuesday",
+        "tired of revision lol",
     ],
 )
 def test_naming_or_asking_about_a_harm_is_not_disclosing_it(text: str) -> None:
