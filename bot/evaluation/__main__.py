@@ -29,7 +29,8 @@ from bot.settings import REPO_ROOT, load_settings
 from bot.triage import load_agent
 
 EVAL_SETS = {
-    name: REPO_ROOT / "tests" / "eval" / f"{name}_set.yml" for name in ("dev", "tuning", "test", "holdout", "fresh", "fresh2", "fresh3")
+    name: REPO_ROOT / "tests" / "eval" / f"{name}_set.yml"
+    for name in ("dev", "tuning", "test", "holdout", "fresh", "fresh2", "fresh3")
 }
 REPORTS = REPO_ROOT / "reports"
 TARGETS = {"macro_f1": 0.92, "escalation_recall": 0.98, "false_escalation_rate": 0.05, "out_of_scope": 0.95}

@@ -146,12 +146,13 @@ def conversation_topic(intent: str | None, signals: frozenset[RiskSignal], conte
         return urgent
     if context.topic in ADVICE_TOPICS and (topic is Topic.FOLLOW_UP or signals):
         return context.topic
-    if topic is Topic.OTHER and RiskSignal.EXTREME_CONTENT in signals:
-        return Topic.HARMFUL_CONTENT
-    if topic is Topic.OTHER and RiskSignal.VIOLENCE_THREATENED in signals:
-        return Topic.BULLYING
-    if topic is Topic.OTHER and signals & _GROOMING_SIGNS and signals & _ADULT_OR_UNDER_13:
-        return Topic.GROOMING
+    if topic is Topic.OTHER:
+        if RiskSignal.EXTREME_CONTENT in signals:
+            return Topic.HARMFUL_CONTENT
+        if RiskSignal.VIOLENCE_THREATENED in signals:
+            return Topic.BULLYING
+        if signals & _GROOMING_SIGNS and signals & _ADULT_OR_UNDER_13:
+            return Topic.GROOMING
     return topic
 
 

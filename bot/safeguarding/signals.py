@@ -119,7 +119,8 @@ class SignalDetector:
         self._sentence_breaks = frozenset(lexicon["sentence_breaks"])
         self._hypothetical = tuple(f" {marker} " for marker in lexicon["hypothetical_markers"])
         self._about_someone_else = tuple(f" {marker} " for marker in lexicon["hypothetical_about_someone_else"])
-        self._general = tuple(f" {marker} " for marker in lexicon["general_question_markers"])
+        # A message that states no signal asks in general when it has an opener or a general-question marker.
+        self._asking = self._hypothetical + tuple(f" {marker} " for marker in lexicon["general_question_markers"])
         self._matcher = Matcher(self._nlp.vocab)
         self._phrases = PhraseMatcher(self._nlp.vocab, attr="LOWER")
         self._rules: dict[str, SignalRules] = {}
@@ -179,7 +180,7 @@ class SignalDetector:
                 cancelled = True
                 continue
             found.add(rules.signal)
-        asks = cancelled or self._has_marker(doc, self._hypothetical + self._general)
+        asks = cancelled or self._has_marker(doc, self._asking)
         return SignalReading(frozenset(found), asked_in_general=not found and asks)
 
     def detect(self, text: str) -> frozenset[RiskSignal]:
